@@ -1,0 +1,27 @@
+#pragma once
+// The exceptions core throws. Every message names the file or value at fault and what is wrong,
+// so the CLI can print it as is and the GUI can show it in a dialog.
+#include <stdexcept>
+#include <string>
+
+namespace mnist {
+
+// A data file (IDX, image) is missing, truncated or malformed.
+class DataError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// A checkpoint cannot be written, read, or does not fit the architecture.
+class CheckpointError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// A user-supplied value (option, model name, device) is invalid.
+class InvalidArgument : public std::invalid_argument {
+public:
+    using std::invalid_argument::invalid_argument;
+};
+
+}  // namespace mnist

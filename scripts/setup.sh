@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what the build needs (Debian packages), then fetches MNIST. Idempotent: every step is
+# skipped when its result is already present.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+packages=(build-essential cmake ninja-build pkg-config zlib1g-dev
+          libtorch-dev nlohmann-json3-dev libcli11-dev libstb-dev
+          qt6-base-dev qt6-charts-dev libgl-dev npm)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}"
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+"$here/fetch_data.sh"
