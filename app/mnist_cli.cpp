@@ -1,2 +1,270 @@
-// Temporary entry point; the real CLI lands with the trainer.
-int main() { return 0; }
+// mnist-cli: the engine without the window. Exit codes: 0 success, 2 bad input or usage (the
+// message on stderr names the file or value), 1 anything else.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "app/progress_bar.h"
+#include "core/bundled_model.h"
+#include "core/data_location.h"
+#include "core/errors.h"
+#include "core/evaluation.h"
+#include "core/image_file.h"
+#include "core/model_registry.h"
+#include "core/model_summary.h"
+#include "core/predictor.h"
+#include "core/trainer.h"
+
+using nlohmann::json;
+
+namespace {
+
+std::string g_executable;
+
+// Values the user gave on the command line; the rest come from the model's recipe.
+struct TrainFlags {
+    std::string model = "Model_3";
+    std::optional<int> epochs, batch_size, threads, step_size;
+    std::optional<double> lr, max_lr, weight_decay, momentum;
+    std::optional<std::uint64_t> seed;
+    std::optional<std::string> device, data, out, optimizer, scheduler;
+    std::optional<std::int64_t> val_split, limit_train, limit_test;
+    std::optional<bool> augment;
+    std::optional<double> degrees, translate, scale_min, scale_max, shear, stroke;
+    bool nesterov = false;
+    bool json = false;
+};
+
+void add_train_flags(CLI::App* cmd, TrainFlags& f) {
+    cmd->add_option("--model", f.model, "Model_1, Model_2 or Model_3")->default_val("Model_3");
+    cmd->add_option("--epochs", f.epochs, "epochs to train (default 15)");
+    cmd->add_option("--batch-size", f.batch_size, "images per batch (default 128)");
+    cmd->add_option("--lr", f.lr, "learning rate; the start for plateau/step schedules (default 1e-3)");
+    cmd->add_option("--seed", f.seed, "random seed: same seed, same metrics on CPU (default 1)");
+    cmd->add_option("--device", f.device, "auto (CUDA when available), cpu or cuda (default auto)");
+    cmd->add_option("--threads", f.threads, "CPU threads (default: all cores)");
+    cmd->add_option("--data", f.data, "directory holding the MNIST IDX files");
+    cmd->add_option("--val-split", f.val_split,
+                    "hold out N training images for validation; the test set is then scored once at the end");
+    cmd->add_option("--out", f.out, "where best_<Model>.pth/.json and history_<Model>.csv go (default .)");
+    cmd->add_option("--limit-train", f.limit_train, "train on the first N training images only");
+    cmd->add_option("--limit-test", f.limit_test, "evaluate on the first N test images only");
+    cmd->add_option("--optimizer", f.optimizer, "adam, adamw or sgd (default adam)");
+    cmd->add_option("--scheduler", f.scheduler,
+                    "plateau, onecycle, step or none (default: the model's recipe)");
+    cmd->add_option("--weight-decay", f.weight_decay, "L2 penalty / AdamW decay (default 0)");
+    cmd->add_option("--max-lr", f.max_lr, "OneCycle's peak learning rate (default 0.02)");
+    cmd->add_option("--momentum", f.momentum, "SGD momentum (default 0.9)");
+    cmd->add_option("--step-size", f.step_size, "StepLR: epochs between decays (default 5)");
+    cmd->add_flag("--nesterov", f.nesterov, "SGD with Nesterov momentum");
+    cmd->add_flag("--augment,!--no-augment", f.augment,
+                  "random affine batch augmentation (default: the model's recipe)");
+    cmd->add_option("--degrees", f.degrees, "augmentation: max rotation in degrees (default 10)");
+    cmd->add_option("--translate", f.translate, "augmentation: max shift as a fraction (default 0.1)");
+    cmd->add_option("--scale-min", f.scale_min, "augmentation: min zoom (default 0.9)");
+    cmd->add_option("--scale-max", f.scale_max, "augmentation: max zoom (default 1.1)");
+    cmd->add_option("--shear", f.shear, "augmentation: max x-shear in degrees (default 0)");
+    cmd->add_option("--stroke", f.stroke, "augmentation: probability of a thicker/thinner pen");
+    cmd->add_flag("--json", f.json, "print a JSON report on stdout");
+}
+
+mnist::TrainOptions to_options(const TrainFlags& f) {
+    mnist::TrainOptions o = mnist::recommended_options(f.model);
+    if (f.epochs) o.epochs = *f.epochs;
+    if (f.batch_size) o.batch_size = *f.batch_size;
+    if (f.lr) o.lr = *f.lr;
+    if (f.seed) o.seed = *f.seed;
+    if (f.device) o.device = *f.device;
+    if (f.threads) o.threads = *f.threads;
+    o.data_dir = mnist::resolve_data_dir(f.data.value_or(""), g_executable);
+    if (f.val_split) o.val_split = *f.val_split;
+    if (f.out) o.out_dir = *f.out;
+    if (f.limit_train) o.limit_train = *f.limit_train;
+    if (f.limit_test) o.limit_test = *f.limit_test;
+    if (f.optimizer) o.optimizer = mnist::parse_optimizer(*f.optimizer);
+    if (f.scheduler) o.scheduler = mnist::parse_scheduler(*f.scheduler);
+    if (f.weight_decay) o.weight_decay = *f.weight_decay;
+    if (f.max_lr) o.max_lr = *f.max_lr;
+    if (f.momentum) o.momentum = *f.momentum;
+    if (f.step_size) o.step_size = *f.step_size;
+    o.nesterov = f.nesterov;
+    if (f.augment) o.augment = *f.augment;
+    auto& a = o.augmentation;
+    if (f.degrees) a.degrees(*f.degrees);
+    if (f.translate) a.translate(*f.translate);
+    if (f.scale_min || f.scale_max) a.scale(f.scale_min.value_or(a.scale_min()), f.scale_max.value_or(a.scale_max()));
+    if (f.shear) a.shear(*f.shear);
+    if (f.stroke) a.stroke(*f.stroke);
+    return o;
+}
+
+json epoch_json(const mnist::EpochMetrics& m) {
+    return {{"epoch", m.epoch},     {"train_loss", m.train_loss}, {"train_acc", m.train_acc},
+            {"val_loss", m.val_loss}, {"val_acc", m.val_acc},     {"lr", m.lr},
+            {"seconds", m.seconds}};
+}
+
+int run_summary(const std::string& model, bool as_json) {
+    const auto summary = mnist::summarize_model(model);
+    if (!as_json) {
+        std::cout << model << ": " << mnist::model_info(model).title << "\n\n"
+                  << mnist::model_info(model).description << "\n\n"
+                  << mnist::format_summary(summary);
+        return 0;
+    }
+    json layers = json::array();
+    for (const auto& l : summary.layers) {
+        layers.push_back({{"name", l.name}, {"type", l.type}, {"output_shape", l.output_shape},
+                          {"params", l.params}});
+    }
+    std::cout << json{{"model", summary.model},
+                      {"description", mnist::model_info(model).description},
+                      {"total_params", summary.total_params},
+                      {"trainable_params", summary.trainable_params},
+                      {"size_kb", summary.size_kb},
+                      {"layers", layers}}
+                     .dump(2)
+              << "\n";
+    return 0;
+}
+
+int run_train(const TrainFlags& flags) {
+    const mnist::TrainOptions options = to_options(flags);
+    ProgressPrinter printer(flags.json ? stderr : stdout);
+    const mnist::TrainResult r = mnist::train(options, &printer);
+    if (!flags.json) {
+        std::printf("Best: epoch %d, validation accuracy %.2f%%; checkpoint %s\n", r.best_epoch,
+                    r.best_val_acc, r.checkpoint.c_str());
+        if (r.test_acc) std::printf("Test accuracy of the best checkpoint: %.2f%%\n", *r.test_acc);
+        return 0;
+    }
+    json epochs = json::array();
+    for (const auto& m : r.epochs) epochs.push_back(epoch_json(m));
+    json out = {{"model", r.start.model},   {"params", r.start.params},
+                {"device", r.start.device}, {"threads", r.start.threads},
+                {"epochs", epochs},         {"best_epoch", r.best_epoch},
+                {"best_val_acc", r.best_val_acc}, {"checkpoint", r.checkpoint},
+                {"history", r.history}};
+    if (r.test_acc) out["test_acc"] = *r.test_acc;
+    std::cout << out.dump(2) << "\n";
+    return 0;
+}
+
+int run_eval(const std::string& checkpoint, const std::string& data, std::int64_t limit,
+             const std::string& device, bool as_json) {
+    const mnist::EvalResult r = mnist::evaluate_checkpoint(checkpoint, mnist::resolve_data_dir(data, g_executable), limit, device);
+    if (as_json) {
+        std::cout << json{{"checkpoint", checkpoint}, {"count", r.count},
+                          {"accuracy", r.accuracy},   {"loss", r.loss},
+                          {"class_accuracy", r.class_accuracy}, {"confusion", r.confusion}}
+                         .dump(2)
+                  << "\n";
+        return 0;
+    }
+    std::printf("%s on %lld test images: accuracy %.2f%%, loss %.4f\n\n", checkpoint.c_str(),
+                static_cast<long long>(r.count), r.accuracy, r.loss);
+    std::printf("true\\pred");
+    for (int p = 0; p < 10; ++p) std::printf("%6d", p);
+    std::printf("   class acc\n");
+    for (int t = 0; t < 10; ++t) {
+        std::printf("%9d", t);
+        for (int p = 0; p < 10; ++p) std::printf("%6lld", static_cast<long long>(r.confusion[t][p]));
+        std::printf("   %8.2f%%\n", r.class_accuracy[t]);
+    }
+    return 0;
+}
+
+int run_predict(std::string checkpoint, const std::vector<std::string>& images, bool as_json) {
+    if (checkpoint.empty()) checkpoint = mnist::find_bundled_checkpoint(g_executable);
+    const mnist::Predictor predictor(checkpoint);
+    json out = json::array();
+    for (const auto& path : images) {
+        const mnist::Prediction p = predictor.predict(mnist::load_image_file(path));
+        if (as_json) {
+            json item = {{"file", path}, {"blank", p.blank}};
+            item["digit"] = p.blank ? json(nullptr) : json(p.digit);
+            item["confidence"] = p.blank ? json(nullptr) : json(p.confidence);
+            item["probs"] = p.probs;
+            out.push_back(item);
+        } else if (p.blank) {
+            std::printf("%s: blank (no ink found)\n", path.c_str());
+        } else {
+            std::printf("%s: %d (%.1f%%)\n", path.c_str(), p.digit, 100.0 * p.confidence);
+        }
+    }
+    if (as_json) std::cout << out.dump(2) << "\n";
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    g_executable = argv[0];
+    CLI::App app{"mnist-cli: train, inspect and use small CNNs on MNIST"};
+    app.require_subcommand(1);
+
+    std::string model = "Model_3";
+    bool json_out = false;
+    auto* models_cmd = app.add_subcommand("models", "list the models");
+    auto* summary = app.add_subcommand("summary", "layer-by-layer parameter summary of a model");
+    summary->add_option("--model", model, "Model_1, Model_2 or Model_3")->default_val("Model_3");
+    summary->add_flag("--json", json_out, "print JSON");
+
+    TrainFlags train_flags;
+    auto* train = app.add_subcommand("train", "train a model, saving best_<Model>.pth as it improves");
+    add_train_flags(train, train_flags);
+
+    std::string checkpoint, data, device = "auto";
+    std::int64_t limit = 0;
+    auto* eval = app.add_subcommand("eval", "accuracy, loss, per-class accuracy and confusion matrix");
+    eval->add_option("--checkpoint", checkpoint, "a .pth state_dict")->required();
+    eval->add_option("--data", data, "directory holding the MNIST IDX files");
+    eval->add_option("--limit-test", limit, "score the first N test images only");
+    eval->add_option("--device", device, "auto, cpu or cuda");
+    eval->add_flag("--json", json_out, "print JSON");
+
+    std::vector<std::string> images;
+    auto* predict = app.add_subcommand("predict", "classify image files (PNG, JPEG, PGM)");
+    predict->add_option("--checkpoint", checkpoint, "a .pth state_dict (default: the bundled Model_3)");
+    predict->add_option("images", images, "image files")->required();
+    predict->add_flag("--json", json_out, "print JSON");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return 2;
+    }
+
+    try {
+        if (*models_cmd) {
+            for (const auto& info : mnist::model_infos()) {
+                std::printf("%-8s %s\n", info.name.c_str(), info.title.c_str());
+            }
+            return 0;
+        }
+        if (*summary) return run_summary(model, json_out);
+        if (*train) return run_train(train_flags);
+        if (*eval) return run_eval(checkpoint, data, limit, device, json_out);
+        if (*predict) return run_predict(checkpoint, images, json_out);
+    } catch (const mnist::InvalidArgument& e) {
+        std::fprintf(stderr, "mnist-cli: %s\n", e.what());
+        return 2;
+    } catch (const mnist::DataError& e) {
+        std::fprintf(stderr, "mnist-cli: %s\n", e.what());
+        return 2;
+    } catch (const mnist::CheckpointError& e) {
+        std::fprintf(stderr, "mnist-cli: %s\n", e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "mnist-cli: error: %s\n", e.what());
+        return 1;
+    }
+    return 1;
+}

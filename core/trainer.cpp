@@ -1,0 +1,238 @@
+#include "core/trainer.h"
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+
+#include "core/augmentation.h"
+#include "core/checkpoint.h"
+#include "core/compute_device.h"
+#include "core/data_location.h"
+#include "core/errors.h"
+#include "core/evaluate_net.h"
+#include "core/history_csv.h"
+#include "core/model_factory.h"
+#include "core/one_cycle_lr.h"
+#include "core/reduce_lr_on_plateau.h"
+#include "core/step_lr.h"
+#include "core/version.h"
+
+namespace mnist {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class ConstantLr : public LrScheduler {
+public:
+    explicit ConstantLr(double lr) : lr_(lr) {}
+    double lr() const override { return lr_; }
+
+private:
+    double lr_;
+};
+
+void validate(const TrainOptions& o) {
+    auto fail = [](const std::string& what) { throw InvalidArgument(what); };
+    if (o.epochs < 1) fail("epochs must be at least 1 (got " + std::to_string(o.epochs) + ")");
+    if (o.batch_size < 1) fail("batch size must be at least 1 (got " + std::to_string(o.batch_size) + ")");
+    if (!(o.lr > 0)) fail("learning rate must be positive (got " + std::to_string(o.lr) + ")");
+    if (!(o.max_lr > 0)) fail("max LR must be positive (got " + std::to_string(o.max_lr) + ")");
+    if (o.weight_decay < 0) fail("weight decay must not be negative");
+    if (o.val_split < 0) fail("validation split must not be negative");
+    if (o.limit_train < 0 || o.limit_test < 0) fail("limits must not be negative");
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& o,
+                                                        std::vector<torch::Tensor> params) {
+    switch (o.optimizer) {
+        case OptimizerKind::Adam:
+            return std::make_unique<torch::optim::Adam>(
+                params, torch::optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
+        case OptimizerKind::AdamW:
+            return std::make_unique<torch::optim::AdamW>(
+                params, torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
+        case OptimizerKind::SGD:
+            return std::make_unique<torch::optim::SGD>(
+                params, torch::optim::SGDOptions(o.lr)
+                            .momentum(o.momentum)
+                            .nesterov(o.nesterov)
+                            .weight_decay(o.weight_decay));
+    }
+    throw InvalidArgument("unknown optimizer");
+}
+
+std::unique_ptr<LrScheduler> make_scheduler(const TrainOptions& o, std::int64_t steps_per_epoch) {
+    switch (o.scheduler) {
+        case SchedulerKind::ReduceOnPlateau:
+            return std::make_unique<ReduceLROnPlateau>(
+                o.lr, ReduceLROnPlateauOptions().factor(o.plateau_factor).patience(o.plateau_patience));
+        case SchedulerKind::OneCycle:
+            return std::make_unique<OneCycleLR>(
+                OneCycleLROptions(o.max_lr, steps_per_epoch * o.epochs)
+                    .cycle_momentum(o.optimizer != OptimizerKind::SGD || o.momentum > 0));
+        case SchedulerKind::Step:
+            return std::make_unique<StepLR>(o.lr, StepLROptions(o.step_size).gamma(o.step_gamma));
+        case SchedulerKind::None:
+            return std::make_unique<ConstantLr>(o.lr);
+    }
+    throw InvalidArgument("unknown scheduler");
+}
+
+// Writes the schedule's LR (and cycled momentum: SGD's momentum or Adam's beta1) into the optimizer.
+void apply_schedule(torch::optim::Optimizer& optimizer, const LrScheduler& scheduler) {
+    const auto momentum = scheduler.momentum();
+    for (auto& group : optimizer.param_groups()) {
+        auto& options = group.options();
+        options.set_lr(scheduler.lr());
+        if (!momentum) continue;
+        if (auto* adam = dynamic_cast<torch::optim::AdamOptions*>(&options)) {
+            adam->betas(std::make_tuple(*momentum, std::get<1>(adam->betas())));
+        } else if (auto* adamw = dynamic_cast<torch::optim::AdamWOptions*>(&options)) {
+            adamw->betas(std::make_tuple(*momentum, std::get<1>(adamw->betas())));
+        } else if (auto* sgd = dynamic_cast<torch::optim::SGDOptions*>(&options)) {
+            sgd->momentum(*momentum);
+        }
+    }
+}
+
+bool stop_requested(const std::atomic<bool>* stop) {
+    return stop && stop->load(std::memory_order_relaxed);
+}
+
+}  // namespace
+
+TrainResult train(const TrainOptions& options, TrainObserver* observer, const std::atomic<bool>* stop) {
+    validate(options);
+    TrainObserver silent;
+    TrainObserver& report = observer ? *observer : silent;
+
+    const int threads = apply_thread_count(options.threads);
+    const torch::Device device(resolve_device(options.device));
+    torch::manual_seed(options.seed);
+    if (device.is_cuda()) torch::cuda::manual_seed_all(options.seed);
+
+    const std::string data_dir = resolve_data_dir(options.data_dir);
+    MnistData train_data = load_mnist(data_dir, Split::Train).head(options.limit_train);
+    MnistData test_data = load_mnist(data_dir, Split::Test).head(options.limit_test);
+    MnistData val_data = test_data;
+    std::string validation = "the " + std::to_string(test_data.size()) + " test images";
+    if (options.val_split > 0) {
+        if (options.val_split >= train_data.size()) {
+            throw InvalidArgument("validation split " + std::to_string(options.val_split) +
+                                  " leaves no training images (there are " +
+                                  std::to_string(train_data.size()) + ")");
+        }
+        const auto order = torch::randperm(train_data.size(), torch::kInt64);
+        val_data = train_data.select(order.slice(0, 0, options.val_split));
+        train_data = train_data.select(order.slice(0, options.val_split));
+        validation = std::to_string(options.val_split) + " held-out training images";
+    }
+    train_data.images = train_data.images.to(device);
+    train_data.labels = train_data.labels.to(device);
+
+    SequentialNet net = make_model(options.model);
+    net->to(device);
+    auto optimizer = make_optimizer(options, net->parameters());
+    const std::int64_t n = train_data.size();
+    const std::int64_t batches = (n + options.batch_size - 1) / options.batch_size;
+    auto scheduler = make_scheduler(options, batches);
+
+    std::filesystem::create_directories(options.out_dir);
+    TrainResult result;
+    result.start = {options.model, count_parameters(*net), device.str(), threads, options.epochs,
+                    n, val_data.size(), batches, data_dir, validation};
+    result.history = HistoryCsv::path_for(options.out_dir, options.model);
+    HistoryCsv history(result.history);
+    const std::string best_path = checkpoint_path(options.out_dir, options.model);
+    report.on_start(result.start);
+
+    const auto run_begin = Clock::now();
+    std::int64_t images_done = 0;
+    const std::int64_t images_total = n * options.epochs;
+    for (int epoch = 1; epoch <= options.epochs && !result.stopped; ++epoch) {
+        const auto epoch_begin = Clock::now();
+        net->train();
+        const auto order = torch::randperm(n, torch::TensorOptions().dtype(torch::kInt64)).to(device);
+        double loss_sum = 0.0;
+        std::int64_t correct = 0, seen = 0;
+        double last_lr = scheduler->lr();
+        for (std::int64_t b = 0; b < batches; ++b) {
+            if (stop_requested(stop)) {
+                result.stopped = true;
+                break;
+            }
+            const auto idx = order.slice(0, b * options.batch_size,
+                                         std::min(n, (b + 1) * options.batch_size));
+            auto x = to_unit_float(train_data.images.index_select(0, idx));
+            if (options.augment) x = augment_batch(x, options.augmentation);
+            x = normalize(x);
+            const auto y = train_data.labels.index_select(0, idx);
+
+            apply_schedule(*optimizer, *scheduler);
+            last_lr = scheduler->lr();
+            optimizer->zero_grad();
+            const auto logits = net->forward(x);
+            const auto loss = torch::nn::functional::cross_entropy(logits, y);
+            loss.backward();
+            optimizer->step();
+            scheduler->step_batch();
+
+            const std::int64_t count = idx.size(0);
+            loss_sum += loss.item<double>() * count;
+            correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
+            seen += count;
+            images_done += count;
+
+            const double elapsed = std::chrono::duration<double>(Clock::now() - run_begin).count();
+            BatchProgress progress;
+            progress.epoch = epoch;
+            progress.epochs = options.epochs;
+            progress.batch = b + 1;
+            progress.batches = batches;
+            progress.running_loss = loss_sum / seen;
+            progress.running_acc = 100.0 * correct / seen;
+            progress.lr = last_lr;
+            progress.images_per_sec = elapsed > 0 ? images_done / elapsed : 0.0;
+            progress.eta_seconds = progress.images_per_sec > 0
+                                       ? (images_total - images_done) / progress.images_per_sec
+                                       : 0.0;
+            report.on_batch(progress);
+        }
+        if (result.stopped) break;
+
+        const EvalResult val = evaluate(net, val_data, device);
+        EpochMetrics metrics;
+        metrics.epoch = epoch;
+        metrics.train_loss = loss_sum / std::max<std::int64_t>(seen, 1);
+        metrics.train_acc = 100.0 * correct / std::max<std::int64_t>(seen, 1);
+        metrics.val_loss = val.loss;
+        metrics.val_acc = val.accuracy;
+        metrics.lr = last_lr;
+        scheduler->step_epoch(val.loss);
+        if (result.best_epoch == 0 || val.accuracy > result.best_val_acc) {
+            result.best_epoch = epoch;
+            result.best_val_acc = val.accuracy;
+            CheckpointMeta meta;
+            meta.model = options.model;
+            meta.epoch = epoch;
+            meta.val_acc = val.accuracy;
+            meta.params = result.start.params;
+            meta.app_version = kAppVersion;
+            save_checkpoint(*net, best_path, meta);
+            result.checkpoint = best_path;
+            metrics.improved = true;
+        }
+        metrics.seconds = std::chrono::duration<double>(Clock::now() - epoch_begin).count();
+        history.append(metrics);
+        result.epochs.push_back(metrics);
+        report.on_epoch(metrics);
+    }
+
+    if (options.val_split > 0 && !result.checkpoint.empty()) {
+        load_checkpoint_into(*net, result.checkpoint);
+        result.test_acc = evaluate(net, test_data, device).accuracy;
+    }
+    return result;
+}
+
+}  // namespace mnist
