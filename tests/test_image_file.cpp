@@ -1,0 +1,233 @@
+// Checks load_image_file: each promised format decodes to the right grey values, colour goes
+// through luminance, transparency becomes background, and bad files give a DataError that names
+// the file.
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "core/digit_preprocess.h"
+#include "core/errors.h"
+#include "core/image_file.h"
+
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_image_write.h>
+
+using mnist::GrayImage;
+
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+void write_bytes(const QString& path, const QByteArray& bytes) {
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QCOMPARE(file.write(bytes), bytes.size());
+}
+
+QByteArray pnm(const char* magic, int width, int height, const Bytes& data) {
+    QByteArray bytes = QByteArray(magic) + '\n' + QByteArray::number(width) + ' ' +
+                       QByteArray::number(height) + "\n255\n";
+    bytes.append(reinterpret_cast<const char*>(data.data()), static_cast<qsizetype>(data.size()));
+    return bytes;
+}
+
+void write_png(const QString& path, int width, int height, int channels, const Bytes& data) {
+    QVERIFY(stbi_write_png(path.toStdString().c_str(), width, height, channels, data.data(),
+                           width * channels) != 0);
+}
+
+int pixel(const GrayImage& image, int x, int y) {
+    return image.at(x, y);
+}
+
+// Writes `data` as a PNG at `path` and decodes it with load_image_file.
+GrayImage png_round_trip(const QString& path, int width, int height, int channels,
+                         const Bytes& data) {
+    write_png(path, width, height, channels, data);
+    return mnist::load_image_file(path.toStdString());
+}
+
+// "How the message reads" matters: the CLI prints it and the GUI shows it as is.
+void verify_error_names(const QString& path, const char* expected_words) {
+    try {
+        mnist::load_image_file(path.toStdString());
+        QFAIL("expected mnist::DataError");
+    } catch (const mnist::DataError& error) {
+        const QString message = QString::fromUtf8(error.what());
+        QVERIFY2(message.contains(path), qPrintable(message));
+        QVERIFY2(message.contains(QLatin1String(expected_words), Qt::CaseInsensitive),
+                 qPrintable(message));
+    }
+}
+
+}  // namespace
+
+class TestImageFile : public QObject {
+    Q_OBJECT
+
+  private Q_SLOTS:
+    void initTestCase() { QVERIFY(dir_.isValid()); }
+
+    void binaryPgmKeepsEveryValue() {
+        const Bytes values = {0, 1, 2, 127, 128, 200, 254, 255, 42, 7, 99, 13, 250, 3, 77};
+        const QString path = dir_.filePath(QStringLiteral("gray.pgm"));
+        write_bytes(path, pnm("P5", 5, 3, values));
+        const GrayImage image = mnist::load_image_file(path.toStdString());
+        QCOMPARE(image.width, 5);
+        QCOMPARE(image.height, 3);
+        QCOMPARE(image.pixels, values);
+    }
+
+    void grayPngKeepsEveryValue() {
+        Bytes values(7 * 4);
+        for (std::size_t i = 0; i < values.size(); ++i)
+            values[i] = static_cast<std::uint8_t>(i * 9);
+        const GrayImage image =
+            png_round_trip(dir_.filePath(QStringLiteral("gray.png")), 7, 4, 1, values);
+        QCOMPARE(image.width, 7);
+        QCOMPARE(image.height, 4);
+        QCOMPARE(image.pixels, values);
+    }
+
+    void colourBecomesLuminance_data() {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("png") << QStringLiteral("rgb.png");
+        QTest::newRow("ppm") << QStringLiteral("rgb.ppm");
+        QTest::newRow("bmp") << QStringLiteral("rgb.bmp");
+    }
+
+    void colourBecomesLuminance() {
+        QFETCH(QString, name);
+        // Red, green, blue, white, black, gray: 0.299 R + 0.587 G + 0.114 B.
+        const Bytes rgb = {255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 100, 100, 100};
+        const QString path = dir_.filePath(name);
+        if (name.endsWith(QLatin1String(".png")))
+            write_png(path, 3, 2, 3, rgb);
+        else if (name.endsWith(QLatin1String(".ppm")))
+            write_bytes(path, pnm("P6", 3, 2, rgb));
+        else
+            QVERIFY(stbi_write_bmp(path.toStdString().c_str(), 3, 2, 3, rgb.data()) != 0);
+        const GrayImage image = mnist::load_image_file(path.toStdString());
+        QCOMPARE(image.width, 3);
+        QCOMPARE(image.height, 2);
+        QCOMPARE(image.pixels, (Bytes{76, 150, 29, 255, 0, 100}));
+    }
+
+    void jpegDecodesApproximately() {
+        // JPEG is lossy: a flat light field with a dark block comes back close, not exact.
+        constexpr int kSide = 16;
+        Bytes rgb(kSide * kSide * 3, 230);
+        for (int y = 4; y < 12; ++y)
+            for (int x = 4; x < 12; ++x)
+                for (int c = 0; c < 3; ++c) rgb[(y * kSide + x) * 3 + c] = 20;
+        const QString path = dir_.filePath(QStringLiteral("photo.jpg"));
+        QVERIFY(stbi_write_jpg(path.toStdString().c_str(), kSide, kSide, 3, rgb.data(), 95) != 0);
+        const GrayImage image = mnist::load_image_file(path.toStdString());
+        QCOMPARE(image.width, kSide);
+        QCOMPARE(image.height, kSide);
+        QVERIFY(std::abs(pixel(image, 0, 0) - 230) <= 8);
+        QVERIFY(std::abs(pixel(image, 8, 8) - 20) <= 8);
+    }
+
+    void transparentBackgroundBehindDarkInkBecomesWhite() {
+        // A drawing exported with a clear background: black ink, the rest alpha 0 (whose colour
+        // bytes are black too, as most editors write them).
+        Bytes rgba(4 * 3 * 4, 0);
+        auto set_alpha = [&](int x, int y, std::uint8_t a) { rgba[(y * 4 + x) * 4 + 3] = a; };
+        set_alpha(1, 1, 255);
+        set_alpha(2, 1, 128);
+        const GrayImage image =
+            png_round_trip(dir_.filePath(QStringLiteral("clear.png")), 4, 3, 4, rgba);
+        QCOMPARE(pixel(image, 0, 0), 255);
+        QCOMPARE(pixel(image, 3, 2), 255);
+        QCOMPARE(pixel(image, 1, 1), 0);
+        QVERIFY(std::abs(pixel(image, 2, 1) - 127) <= 1);  // half-covered edge blends
+    }
+
+    void transparentBackgroundBehindLightInkBecomesBlack() {
+        // White ink on nothing must not vanish onto white.
+        Bytes gray_alpha(2 * 4 * 4, 255);
+        for (int i = 0; i < 4 * 4; ++i) gray_alpha[i * 2 + 1] = 0;
+        gray_alpha[(1 * 4 + 1) * 2 + 1] = 255;
+        gray_alpha[(2 * 4 + 1) * 2 + 1] = 255;
+        const GrayImage image =
+            png_round_trip(dir_.filePath(QStringLiteral("light_ink.png")), 4, 4, 2, gray_alpha);
+        QCOMPARE(pixel(image, 0, 0), 0);
+        QCOMPARE(pixel(image, 1, 1), 255);
+        QCOMPARE(pixel(image, 1, 2), 255);
+    }
+
+    void holesInOpaquePaperTakeThePaperTone() {
+        // Mostly opaque light paper with a transparent corner: the corner must not turn into
+        // a dark blob that preprocessing would mistake for ink.
+        Bytes rgba(6 * 6 * 4, 0);
+        for (int i = 0; i < 36; ++i) {
+            rgba[i * 4 + 0] = rgba[i * 4 + 1] = rgba[i * 4 + 2] = 240;
+            rgba[i * 4 + 3] = (i == 0) ? 0 : 255;
+        }
+        const GrayImage image =
+            png_round_trip(dir_.filePath(QStringLiteral("paper.png")), 6, 6, 4, rgba);
+        QCOMPARE(pixel(image, 0, 0), 240);
+    }
+
+    void drawnPngPreprocessesToADigit() {
+        // The whole CLI path: a clear-background drawing of a bar becomes a centred MNIST digit.
+        constexpr int kW = 120, kH = 90;
+        Bytes rgba(kW * kH * 4, 0);
+        for (int y = 10; y < 70; ++y)
+            for (int x = 15; x < 27; ++x) rgba[(y * kW + x) * 4 + 3] = 255;
+        const QString path = dir_.filePath(QStringLiteral("bar.png"));
+        write_png(path, kW, kH, 4, rgba);
+        const mnist::PreprocessedDigit digit =
+            mnist::preprocess_digit(mnist::load_image_file(path.toStdString()));
+        QVERIFY(!digit.blank);
+        QCOMPARE(digit.pixels[0], 0.0f);
+        QCOMPARE(digit.pixels[14 * mnist::kImageSide + 14], 1.0f);
+    }
+
+    void missingFileNamesThePath() {
+        verify_error_names(dir_.filePath(QStringLiteral("nowhere.png")), "no such file");
+    }
+
+    void garbageFileNamesThePath() {
+        const QString path = dir_.filePath(QStringLiteral("garbage.png"));
+        write_bytes(path, QByteArray("this is not an image at all, just some text\n"));
+        verify_error_names(path, "not a readable");
+    }
+
+    void truncatedPngNamesThePath() {
+        const QString good = dir_.filePath(QStringLiteral("whole.png"));
+        write_png(good, 8, 8, 1, Bytes(64, 9));
+        QFile file(good);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray bytes = file.readAll();
+        const QString path = dir_.filePath(QStringLiteral("truncated.png"));
+        write_bytes(path, bytes.left(bytes.size() / 2));
+        verify_error_names(path, "not a readable");
+    }
+
+    void emptyFileNamesThePath() {
+        const QString path = dir_.filePath(QStringLiteral("empty.pgm"));
+        write_bytes(path, QByteArray());
+        verify_error_names(path, "empty");
+    }
+
+    void zeroSizeImageNamesThePath() {
+        const QString path = dir_.filePath(QStringLiteral("zero.pgm"));
+        write_bytes(path, pnm("P5", 0, 0, {}));
+        verify_error_names(path, "zero.pgm");
+    }
+
+    void directoryNamesThePath() { verify_error_names(dir_.path(), "directory"); }
+
+  private:
+    QTemporaryDir dir_;
+};
+
+QTEST_APPLESS_MAIN(TestImageFile)
+#include "test_image_file.moc"
