@@ -11,6 +11,7 @@
 #include "core/data_location.h"
 #include "core/errors.h"
 #include "core/evaluation.h"
+#include "core/experiment.h"
 #include "core/image_file.h"
 #include "core/model_registry.h"
 #include "core/model_summary.h"
@@ -152,6 +153,43 @@ int run_train(const TrainFlags& flags) {
     return 0;
 }
 
+int run_experiment(const TrainFlags& flags, const std::vector<std::uint64_t>& seeds, bool markdown) {
+    const mnist::TrainOptions options = to_options(flags);
+    ProgressPrinter printer(flags.json || markdown ? stderr : stdout);
+    const mnist::ExperimentSummary s = mnist::run_experiment(options, seeds, &printer);
+    if (markdown) std::cout << mnist::format_markdown(s, options);
+    if (!flags.json) {
+        if (!markdown) {
+            for (const auto& r : s.runs) {
+                std::printf("seed %llu: final %.2f%%, best %.2f%% (epoch %d), last-3 min %.2f%%\n",
+                            static_cast<unsigned long long>(r.seed), r.final_acc, r.best_acc,
+                            r.result.best_epoch, r.last3_min);
+            }
+            std::printf("%s, %lld parameters: final %.2f ± %.2f%%, best %.2f ± %.2f%%, last-3 min %.2f%%\n",
+                        s.model.c_str(), static_cast<long long>(s.params), s.final_mean, s.final_std,
+                        s.best_mean, s.best_std, s.last3_min);
+        }
+        return 0;
+    }
+    json runs = json::array();
+    for (const auto& r : s.runs) {
+        json epochs = json::array();
+        for (const auto& m : r.result.epochs) epochs.push_back(epoch_json(m));
+        runs.push_back({{"seed", r.seed}, {"final_acc", r.final_acc}, {"best_acc", r.best_acc},
+                        {"best_epoch", r.result.best_epoch}, {"last3_min", r.last3_min},
+                        {"checkpoint", r.result.checkpoint}, {"epochs", epochs}});
+    }
+    std::cout << json{{"model", s.model},           {"params", s.params},
+                      {"recipe", mnist::describe_recipe(options)},
+                      {"device", s.runs.empty() ? "" : s.runs.front().result.start.device},
+                      {"runs", runs},               {"final_mean", s.final_mean},
+                      {"final_std", s.final_std},   {"best_mean", s.best_mean},
+                      {"best_std", s.best_std},     {"last3_min", s.last3_min}}
+                     .dump(2)
+              << "\n";
+    return 0;
+}
+
 int run_eval(const std::string& checkpoint, const std::string& data, std::int64_t limit,
              const std::string& device, bool as_json) {
     const mnist::EvalResult r = mnist::evaluate_checkpoint(checkpoint, mnist::resolve_data_dir(data, g_executable), limit, device);
@@ -216,6 +254,14 @@ int main(int argc, char** argv) {
     auto* train = app.add_subcommand("train", "train a model, saving best_<Model>.pth as it improves");
     add_train_flags(train, train_flags);
 
+    TrainFlags experiment_flags;
+    std::vector<std::uint64_t> seeds{1, 2, 3};
+    bool markdown = false;
+    auto* experiment = app.add_subcommand("experiment", "train once per seed; mean ± std of the results");
+    add_train_flags(experiment, experiment_flags);
+    experiment->add_option("--seeds", seeds, "comma-separated seeds (default 1,2,3)")->delimiter(',');
+    experiment->add_flag("--markdown", markdown, "print the README table");
+
     std::string checkpoint, data, device = "auto";
     std::int64_t limit = 0;
     auto* eval = app.add_subcommand("eval", "accuracy, loss, per-class accuracy and confusion matrix");
@@ -251,6 +297,7 @@ int main(int argc, char** argv) {
         }
         if (*summary) return run_summary(model, json_out);
         if (*train) return run_train(train_flags);
+        if (*experiment) return run_experiment(experiment_flags, seeds, markdown);
         if (*eval) return run_eval(checkpoint, data, limit, device, json_out);
         if (*predict) return run_predict(checkpoint, images, json_out);
     } catch (const mnist::InvalidArgument& e) {
