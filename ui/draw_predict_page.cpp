@@ -1,0 +1,63 @@
+#include "ui/draw_predict_page.h"
+
+#include <QAction>
+#include <QHBoxLayout>
+#include <QImageReader>
+#include <QLabel>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "ui/drawing_canvas.h"
+#include "ui/prediction_panel.h"
+
+namespace mnist::ui {
+
+DrawPredictPage::DrawPredictPage(const DrawPredictActions& actions, QWidget* parent)
+    : QWidget(parent) {
+    canvas_ = new DrawingCanvas;
+    canvas_->setToolTip(
+        tr("Draw one digit with the mouse, a pen or a finger. Esc or Delete clears."));
+    panel_ = new PredictionPanel;
+    panel_->setLoadCheckpointAction(actions.load_checkpoint);
+
+    auto* buttons = new QHBoxLayout;
+    for (QAction* action : {actions.clear, actions.open_image}) {
+        auto* button = new QToolButton;
+        button->setDefaultAction(action);
+        button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+        QFont f = button->font();
+        f.setPointSizeF(f.pointSizeF() * 1.1);
+        button->setFont(f);
+        buttons->addWidget(button);
+    }
+    buttons->addStretch(1);
+    auto* hint = new QLabel(tr("Write large, in the middle, like on paper."));
+    hint->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    buttons->addWidget(hint);
+
+    auto* left = new QVBoxLayout;
+    left->addWidget(canvas_, 1);
+    left->addLayout(buttons);
+
+    auto* layout = new QHBoxLayout(this);
+    layout->addLayout(left, 3);
+    layout->addWidget(panel_, 2);
+
+    connect(canvas_, &DrawingCanvas::imageChanged, this,
+            [this] { panel_->setImage(canvas_->image()); });
+}
+
+bool DrawPredictPage::openImage(const QString& path, QString* error) {
+    QImageReader reader(path);
+    reader.setAutoTransform(true);  // phone photos carry their rotation in EXIF
+    const QImage picture = reader.read();
+    if (picture.isNull()) {
+        if (error) *error = tr("Cannot read the image %1: %2").arg(path, reader.errorString());
+        return false;
+    }
+    canvas_->setPicture(picture);
+    panel_->predictImage(canvas_->image());
+    return true;
+}
+
+}  // namespace mnist::ui

@@ -1,0 +1,37 @@
+#pragma once
+// The "Draw & Predict" tab: the canvas with its buttons beside the prediction panel. It only
+// connects the two — the canvas's changes go to the panel, debounced there.
+#include <QString>
+#include <QWidget>
+
+class QAction;
+
+namespace mnist::ui {
+
+class DrawingCanvas;
+class PredictionPanel;
+
+struct DrawPredictActions {
+    QAction* clear = nullptr;
+    QAction* open_image = nullptr;
+    QAction* load_checkpoint = nullptr;
+};
+
+class DrawPredictPage : public QWidget {
+    Q_OBJECT
+  public:
+    explicit DrawPredictPage(const DrawPredictActions& actions, QWidget* parent = nullptr);
+
+    DrawingCanvas* canvas() const { return canvas_; }
+    PredictionPanel* predictionPanel() const { return panel_; }
+
+    // Shows a PNG/JPEG/... on the canvas and classifies it right away. On failure returns false
+    // and sets *error.
+    bool openImage(const QString& path, QString* error = nullptr);
+
+  private:
+    DrawingCanvas* canvas_ = nullptr;
+    PredictionPanel* panel_ = nullptr;
+};
+
+}  // namespace mnist::ui

@@ -1,0 +1,342 @@
+#include "ui/model_panel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalBlocker>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QThread>
+#include <QVBoxLayout>
+
+#include <climits>
+#include <exception>
+
+#include "core/compute_device.h"
+#include "core/model_registry.h"
+#include "core/model_summary.h"
+
+namespace mnist::ui {
+namespace {
+
+// Thousands separators whatever the system locale: "26,698" reads the same on every projector.
+QString grouped(std::int64_t n) {
+    return QLocale(QLocale::English, QLocale::UnitedStates).toString(static_cast<qlonglong>(n));
+}
+
+QString recipeKey(const QString& model, const char* field) {
+    return QStringLiteral("models/%1/%2").arg(model, QLatin1String(field));
+}
+
+void selectData(QComboBox* combo, const QString& data) {
+    const int i = combo->findData(data);
+    if (i >= 0) combo->setCurrentIndex(i);
+}
+
+}  // namespace
+
+ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
+    model_ = new QComboBox;
+    for (const auto& info : mnist::model_infos()) {
+        model_->addItem(QString::fromStdString(info.name), QString::fromStdString(info.name));
+        model_->setItemData(model_->count() - 1, QString::fromStdString(info.title),
+                            Qt::ToolTipRole);
+    }
+    model_->setToolTip(tr("The network to inspect, train and draw with"));
+    QFont bigger = model_->font();
+    bigger.setPointSizeF(bigger.pointSizeF() * 1.15);
+    model_->setFont(bigger);
+
+    title_ = new QLabel;
+    title_->setWordWrap(true);
+    QFont bold = title_->font();
+    bold.setBold(true);
+    title_->setFont(bold);
+    description_ = new QLabel;
+    description_->setWordWrap(true);
+    description_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    description_->setToolTip(tr("How this model is built and trained"));
+
+    table_ = new QTableWidget(0, 4);
+    table_->setHorizontalHeaderLabels({tr("Layer"), tr("Type"), tr("Output shape"), tr("Params")});
+    table_->verticalHeader()->hide();
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setAlternatingRowColors(true);
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table_->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
+    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+    table_->setToolTip(
+        tr("Every layer with the shape of its output for one 28×28 image and its "
+           "number of learned parameters; the last row is the total"));
+    table_->setMinimumHeight(160);
+    totals_ = new QLabel;
+    totals_->setWordWrap(true);
+
+    // The recipe.
+    epochs_ = new QSpinBox;
+    epochs_->setRange(1, 500);
+    epochs_->setToolTip(tr("How many passes over the 60,000 training images"));
+    batch_size_ = new QSpinBox;
+    batch_size_->setRange(1, 8192);
+    batch_size_->setToolTip(tr("Images per optimizer step"));
+    lr_ = new QDoubleSpinBox;
+    lr_->setDecimals(5);
+    lr_->setRange(0.00001, 1.0);
+    lr_->setSingleStep(0.0001);
+    lr_->setToolTip(tr("Starting learning rate (for ReduceLROnPlateau, StepLR and no schedule)"));
+    optimizer_ = new QComboBox;
+    optimizer_->addItem(QStringLiteral("Adam"), QStringLiteral("adam"));
+    optimizer_->addItem(QStringLiteral("AdamW"), QStringLiteral("adamw"));
+    optimizer_->addItem(QStringLiteral("SGD (momentum)"), QStringLiteral("sgd"));
+    optimizer_->setToolTip(tr("The optimizer that updates the weights"));
+    scheduler_ = new QComboBox;
+    scheduler_->addItem(QStringLiteral("ReduceLROnPlateau"), QStringLiteral("plateau"));
+    scheduler_->addItem(QStringLiteral("OneCycle"), QStringLiteral("onecycle"));
+    scheduler_->addItem(QStringLiteral("StepLR"), QStringLiteral("step"));
+    scheduler_->addItem(tr("None (constant)"), QStringLiteral("none"));
+    scheduler_->setToolTip(
+        tr("How the learning rate changes: halve it when validation loss stops "
+           "falling (plateau), warm up then anneal (OneCycle), decay every few "
+           "epochs (step) or keep it constant"));
+    max_lr_ = new QDoubleSpinBox;
+    max_lr_->setDecimals(4);
+    max_lr_->setRange(0.0001, 10.0);
+    max_lr_->setSingleStep(0.001);
+    max_lr_->setToolTip(tr("OneCycle's peak learning rate"));
+    augment_ = new QCheckBox(tr("Augment (rotate, shift, zoom, stroke)"));
+    augment_->setToolTip(
+        tr("Randomly transform each training batch so the model generalizes to "
+           "hand-drawn digits"));
+    seed_ = new QSpinBox;
+    seed_->setRange(0, INT_MAX);
+    seed_->setToolTip(tr("Random seed: the same seed and recipe give the same run"));
+    device_ = new QComboBox;
+    device_->addItem(QStringLiteral("CPU"), QStringLiteral("cpu"));
+    if (mnist::cuda_available()) device_->addItem(QStringLiteral("CUDA"), QStringLiteral("cuda"));
+    device_->setToolTip(mnist::cuda_available()
+                            ? tr("Train on the CPU or the CUDA GPU")
+                            : tr("No CUDA GPU was found; training runs on the CPU"));
+    threads_ = new QSpinBox;
+    threads_->setRange(0, std::max(1, QThread::idealThreadCount()) * 2);
+    threads_->setSpecialValueText(tr("all cores"));
+    threads_->setToolTip(tr("CPU threads for training (0 = all cores)"));
+    reset_ = new QPushButton(tr("Reset to recommended"));
+    reset_->setToolTip(tr("Put back the recipe this model is meant to be trained with"));
+
+    recipe_ = new QGroupBox(tr("Training recipe"));
+    auto* form = new QFormLayout(recipe_);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->addRow(tr("Epochs"), epochs_);
+    form->addRow(tr("Batch size"), batch_size_);
+    form->addRow(tr("Learning rate"), lr_);
+    form->addRow(tr("Optimizer"), optimizer_);
+    form->addRow(tr("Scheduler"), scheduler_);
+    form->addRow(tr("Max LR"), max_lr_);
+    form->addRow(QString(), augment_);
+    form->addRow(tr("Seed"), seed_);
+    // Device and threads share a row so the whole recipe fits a 800 px high window.
+    auto* device_row = new QHBoxLayout;
+    device_row->addWidget(device_, 1);
+    device_row->addWidget(new QLabel(tr("Threads")));
+    device_row->addWidget(threads_, 1);
+    form->addRow(tr("Device"), device_row);
+    form->addRow(QString(), reset_);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(model_);
+    layout->addWidget(title_);
+    layout->addWidget(description_);
+    layout->addWidget(table_, 1);
+    layout->addWidget(totals_);
+    layout->addWidget(recipe_);
+
+    connect(model_, &QComboBox::currentIndexChanged, this, &ModelPanel::onModelIndexChanged);
+    connect(scheduler_, &QComboBox::currentIndexChanged, this, &ModelPanel::updateMaxLrEnabled);
+    connect(reset_, &QPushButton::clicked, this, &ModelPanel::resetToRecommended);
+
+    shown_model_ = currentModel();
+    loadRecipe(shown_model_);
+    showSummary(shown_model_);
+}
+
+QString ModelPanel::currentModel() const {
+    return model_->currentData().toString();
+}
+
+void ModelPanel::setCurrentModel(const QString& model) {
+    selectData(model_, model);
+}
+
+mnist::TrainOptions ModelPanel::options() const {
+    mnist::TrainOptions o = mnist::recommended_options(currentModel().toStdString());
+    o.epochs = epochs_->value();
+    o.batch_size = batch_size_->value();
+    o.lr = lr_->value();
+    o.optimizer = mnist::parse_optimizer(optimizer_->currentData().toString().toStdString());
+    o.scheduler = mnist::parse_scheduler(scheduler_->currentData().toString().toStdString());
+    o.max_lr = max_lr_->value();
+    o.augment = augment_->isChecked();
+    o.seed = static_cast<std::uint64_t>(seed_->value());
+    o.device = device_->currentData().toString().toStdString();
+    o.threads = threads_->value();
+    return o;
+}
+
+void ModelPanel::setOptions(const mnist::TrainOptions& o) {
+    epochs_->setValue(o.epochs);
+    batch_size_->setValue(o.batch_size);
+    lr_->setValue(o.lr);
+    selectData(optimizer_, QString::fromLatin1(mnist::to_string(o.optimizer)));
+    selectData(scheduler_, QString::fromLatin1(mnist::to_string(o.scheduler)));
+    max_lr_->setValue(o.max_lr);
+    augment_->setChecked(o.augment);
+    seed_->setValue(static_cast<int>(std::min<std::uint64_t>(o.seed, INT_MAX)));
+    // "auto" means the GPU when there is one.
+    selectData(device_, o.device == "auto" ? (mnist::cuda_available() ? QStringLiteral("cuda")
+                                                                      : QStringLiteral("cpu"))
+                                           : QString::fromStdString(o.device));
+    threads_->setValue(o.threads);
+    updateMaxLrEnabled();
+}
+
+void ModelPanel::resetToRecommended() {
+    setOptions(mnist::recommended_options(currentModel().toStdString()));
+}
+
+void ModelPanel::setEditable(bool editable) {
+    model_->setEnabled(editable);
+    recipe_->setEnabled(editable);
+}
+
+void ModelPanel::onModelIndexChanged() {
+    const QString model = currentModel();
+    if (model == shown_model_) return;
+    saveRecipe(shown_model_);
+    shown_model_ = model;
+    loadRecipe(model);
+    showSummary(model);
+    Q_EMIT modelChanged(model);
+}
+
+void ModelPanel::updateMaxLrEnabled() {
+    max_lr_->setEnabled(scheduler_->currentData().toString() == QLatin1String("onecycle"));
+    lr_->setEnabled(scheduler_->currentData().toString() != QLatin1String("onecycle"));
+}
+
+void ModelPanel::showSummary(const QString& model) {
+    const auto& info = mnist::model_info(model.toStdString());
+    title_->setText(QString::fromStdString(info.title));
+    description_->setText(QString::fromStdString(info.description));
+
+    mnist::ModelSummary summary;
+    try {
+        summary = mnist::summarize_model(model.toStdString());
+    } catch (const std::exception& e) {
+        table_->setRowCount(0);
+        totals_->setText(tr("No summary: %1").arg(QString::fromStdString(e.what())));
+        return;
+    }
+    table_->setRowCount(static_cast<int>(summary.layers.size()) + 1);
+    auto cell = [](const QString& text, bool number) {
+        auto* item = new QTableWidgetItem(text);
+        if (number) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        return item;
+    };
+    int row = 0;
+    for (const auto& layer : summary.layers) {
+        table_->setItem(row, 0, cell(QString::fromStdString(layer.name), false));
+        table_->setItem(row, 1, cell(QString::fromStdString(layer.type), false));
+        table_->setItem(
+            row, 2, cell(QString::fromStdString(mnist::format_shape(layer.output_shape)), false));
+        table_->setItem(row, 3, cell(grouped(layer.params), true));
+        ++row;
+    }
+    QFont bold = table_->font();
+    bold.setBold(true);
+    const QStringList total_row = {tr("Total"), QString(), QString(),
+                                   grouped(summary.total_params)};
+    for (int c = 0; c < 4; ++c) {
+        auto* item = cell(total_row[c], c == 3);
+        item->setFont(bold);
+        table_->setItem(row, c, item);
+    }
+    totals_->setText(tr("%1 parameters (%2 trainable), %3 KB as float32")
+                         .arg(grouped(summary.total_params), grouped(summary.trainable_params))
+                         .arg(summary.size_kb, 0, 'f', 1));
+}
+
+void ModelPanel::saveRecipe(const QString& model) const {
+    QSettings settings;
+    const mnist::TrainOptions o = options();
+    settings.setValue(recipeKey(model, "epochs"), o.epochs);
+    settings.setValue(recipeKey(model, "batch_size"), o.batch_size);
+    settings.setValue(recipeKey(model, "lr"), o.lr);
+    settings.setValue(recipeKey(model, "optimizer"),
+                      QString::fromLatin1(mnist::to_string(o.optimizer)));
+    settings.setValue(recipeKey(model, "scheduler"),
+                      QString::fromLatin1(mnist::to_string(o.scheduler)));
+    settings.setValue(recipeKey(model, "max_lr"), o.max_lr);
+    settings.setValue(recipeKey(model, "augment"), o.augment);
+    settings.setValue(recipeKey(model, "seed"), static_cast<qulonglong>(o.seed));
+    settings.setValue(recipeKey(model, "device"), QString::fromStdString(o.device));
+    settings.setValue(recipeKey(model, "threads"), o.threads);
+}
+
+void ModelPanel::loadRecipe(const QString& model) {
+    mnist::TrainOptions o = mnist::recommended_options(model.toStdString());
+    QSettings settings;
+    o.epochs = settings.value(recipeKey(model, "epochs"), o.epochs).toInt();
+    o.batch_size = settings.value(recipeKey(model, "batch_size"), o.batch_size).toInt();
+    o.lr = settings.value(recipeKey(model, "lr"), o.lr).toDouble();
+    // A hand-edited settings file must not stop the app from starting: unknown names keep the
+    // recipe's.
+    try {
+        const QString opt = settings.value(recipeKey(model, "optimizer")).toString();
+        if (!opt.isEmpty()) o.optimizer = mnist::parse_optimizer(opt.toStdString());
+        const QString sched = settings.value(recipeKey(model, "scheduler")).toString();
+        if (!sched.isEmpty()) o.scheduler = mnist::parse_scheduler(sched.toStdString());
+    } catch (const std::exception&) {
+    }
+    o.max_lr = settings.value(recipeKey(model, "max_lr"), o.max_lr).toDouble();
+    o.augment = settings.value(recipeKey(model, "augment"), o.augment).toBool();
+    o.seed =
+        settings.value(recipeKey(model, "seed"), static_cast<qulonglong>(o.seed)).toULongLong();
+    o.device = settings.value(recipeKey(model, "device"), QString::fromStdString(o.device))
+                   .toString()
+                   .toStdString();
+    o.threads = settings.value(recipeKey(model, "threads"), o.threads).toInt();
+    setOptions(o);
+}
+
+void ModelPanel::loadSettings() {
+    QSettings settings;
+    const QString model =
+        settings.value(QStringLiteral("model/current"), currentModel()).toString();
+    {
+        // Load the remembered recipe even if the model does not change.
+        const QSignalBlocker block(model_);
+        setCurrentModel(model);
+    }
+    shown_model_ = currentModel();
+    loadRecipe(shown_model_);
+    showSummary(shown_model_);
+    Q_EMIT modelChanged(shown_model_);
+}
+
+void ModelPanel::saveSettings() const {
+    saveRecipe(currentModel());
+    QSettings settings;
+    settings.setValue(QStringLiteral("model/current"), currentModel());
+}
+
+}  // namespace mnist::ui

@@ -1,0 +1,74 @@
+#pragma once
+// The left-hand panel: which model, what it is (description and a layer-by-layer parameter
+// table), and the recipe to train it with. Each model remembers its own recipe in QSettings and
+// starts from the one registered in core.
+#include <QString>
+#include <QWidget>
+
+#include "core/train_options.h"
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+
+namespace mnist::ui {
+
+class ModelPanel : public QWidget {
+    Q_OBJECT
+  public:
+    explicit ModelPanel(QWidget* parent = nullptr);
+
+    QString currentModel() const;
+    // The model's registered recipe with the values in the widgets on top.
+    mnist::TrainOptions options() const;
+    // Shows `options` in the widgets (the model itself is chosen with setCurrentModel).
+    void setOptions(const mnist::TrainOptions& options);
+
+    // Reads the last chosen model and its recipe / writes every model's recipe (QSettings).
+    void loadSettings();
+    void saveSettings() const;
+
+    QTableWidget* summaryTable() const { return table_; }
+    QComboBox* modelCombo() const { return model_; }
+
+  public Q_SLOTS:
+    void setCurrentModel(const QString& model);
+    void resetToRecommended();
+    // The recipe cannot change under a running training.
+    void setEditable(bool editable);
+
+  Q_SIGNALS:
+    void modelChanged(const QString& model);
+
+  private:
+    void onModelIndexChanged();
+    void showSummary(const QString& model);
+    void saveRecipe(const QString& model) const;
+    void loadRecipe(const QString& model);
+    void updateMaxLrEnabled();
+
+    QString shown_model_;  // whose recipe the widgets hold
+    QComboBox* model_ = nullptr;
+    QLabel* title_ = nullptr;
+    QLabel* description_ = nullptr;
+    QTableWidget* table_ = nullptr;
+    QLabel* totals_ = nullptr;
+    QWidget* recipe_ = nullptr;
+    QSpinBox* epochs_ = nullptr;
+    QSpinBox* batch_size_ = nullptr;
+    QDoubleSpinBox* lr_ = nullptr;
+    QComboBox* optimizer_ = nullptr;
+    QComboBox* scheduler_ = nullptr;
+    QDoubleSpinBox* max_lr_ = nullptr;
+    QCheckBox* augment_ = nullptr;
+    QSpinBox* seed_ = nullptr;
+    QComboBox* device_ = nullptr;
+    QSpinBox* threads_ = nullptr;
+    QPushButton* reset_ = nullptr;
+};
+
+}  // namespace mnist::ui

@@ -1,0 +1,78 @@
+#pragma once
+// Classifies the canvas (or an opened picture) with the checkpoint in use and shows the answer:
+// the digit large, a bar per digit's probability, and the 28x28 image the model saw. Holds the
+// mnist::Predictor; a checkpoint that fails to load leaves the previous one in place.
+#include <QImage>
+#include <QString>
+#include <QTimer>
+#include <QWidget>
+
+#include <array>
+#include <memory>
+
+#include "core/predictor.h"
+
+class QAction;
+class QLabel;
+class QProgressBar;
+
+namespace mnist::ui {
+
+class DigitPreview;
+
+class PredictionPanel : public QWidget {
+    Q_OBJECT
+  public:
+    // Quiet time after the last stroke change before predicting: a prediction per mouse move
+    // would be wasted work, and 150 ms still feels immediate.
+    static constexpr int kDebounceMs = 150;
+
+    explicit PredictionPanel(QWidget* parent = nullptr);
+    ~PredictionPanel() override;
+
+    // Puts a button for `action` ("Load checkpoint…") beside the checkpoint's description.
+    void setLoadCheckpointAction(QAction* action);
+
+    bool hasModel() const { return predictor_ != nullptr; }
+    QString checkpointPath() const;
+    QString modelName() const;
+    // The last result (blank when nothing is drawn); input holds the 28x28 image even without a
+    // model, so the preview always works.
+    const mnist::Prediction& lastPrediction() const { return last_; }
+    const QImage& previewImage() const;
+    QString shownDigit() const;
+    bool isPredictionPending() const { return debounce_.isActive(); }
+
+  public Q_SLOTS:
+    // Schedules a prediction of `image` after kDebounceMs without further changes.
+    void setImage(const QImage& image);
+    // Predicts `image` now.
+    void predictImage(const QImage& image);
+    // Loads a checkpoint to predict with. On failure the previous one stays, errorOccurred()
+    // says why, and false is returned.
+    bool loadCheckpoint(const QString& path);
+
+  Q_SIGNALS:
+    void predictionUpdated();
+    void checkpointChanged(const QString& path);
+    void errorOccurred(const QString& title, const QString& message);
+
+  private:
+    void predictPending();
+    void showPrediction();
+    void showCheckpoint();
+
+    std::unique_ptr<mnist::Predictor> predictor_;
+    mnist::Prediction last_;
+    QImage pending_;
+    QTimer debounce_;
+
+    QLabel* digit_ = nullptr;
+    QLabel* confidence_ = nullptr;
+    std::array<QProgressBar*, 10> bars_{};
+    DigitPreview* preview_ = nullptr;
+    QLabel* checkpoint_ = nullptr;
+    QWidget* checkpoint_row_ = nullptr;
+};
+
+}  // namespace mnist::ui

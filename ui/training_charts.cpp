@@ -1,0 +1,333 @@
+#include "ui/training_charts.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QCursor>
+#include <QGridLayout>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QPainter>
+#include <QToolTip>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/errors.h"
+#include "core/history_csv.h"
+
+namespace mnist::ui {
+namespace {
+
+const QColor kTrainColor(31, 119, 180);
+const QColor kRunningColor(120, 170, 215);
+const QColor kValColor(230, 110, 20);
+const QColor kLrColor(60, 150, 60);
+
+// x of a batch point: epochs are 1-based, so batch b of epoch e ends at (e - 1) + b / batches,
+// and the epoch's exact point sits at x = e.
+double batchX(const mnist::BatchProgress& p) {
+    return (p.epoch - 1) + static_cast<double>(p.batch) / std::max<std::int64_t>(p.batches, 1);
+}
+
+QValueAxis* makeEpochAxis(int epochs) {
+    auto* axis = new QValueAxis;
+    axis->setTitleText(QObject::tr("epoch"));
+    axis->setLabelFormat(QStringLiteral("%.0f"));
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(0);
+    axis->setTickInterval(std::max(1, epochs / 10));
+    axis->setRange(0, std::max(1, epochs));
+    return axis;
+}
+
+}  // namespace
+
+void TrainingCharts::Range::add(double v) {
+    if (!std::isfinite(v)) return;
+    lo = valid ? std::min(lo, v) : v;
+    hi = valid ? std::max(hi, v) : v;
+    valid = true;
+}
+
+void TrainingCharts::YRange::add(double v, bool settles) {
+    all.add(v);
+    if (settles) settled.add(v);
+}
+
+TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent) {
+    grid_ = new QGridLayout(this);
+    grid_->setContentsMargins(0, 0, 0, 0);
+    grid_->setSpacing(6);
+
+    loss_chart_ = new QChart;
+    loss_chart_->setTitle(tr("Loss (cross-entropy)"));
+    loss_x_ = makeEpochAxis(1);
+    loss_y_ = new QValueAxis;
+    loss_y_->setLabelFormat(QStringLiteral("%.2f"));
+    loss_chart_->addAxis(loss_x_, Qt::AlignBottom);
+    loss_chart_->addAxis(loss_y_, Qt::AlignLeft);
+    runningSegment(running_loss_, loss_chart_, loss_x_, loss_y_, Quantity::Loss, 0);
+    train_loss_ = addSeries(loss_chart_, loss_x_, loss_y_, tr("train"), kTrainColor, true, 2.5);
+    val_loss_ = addSeries(loss_chart_, loss_x_, loss_y_, tr("validation"), kValColor, true, 2.5);
+    loss_view_ = makeView(loss_chart_);
+
+    acc_chart_ = new QChart;
+    acc_chart_->setTitle(tr("Accuracy (%)"));
+    acc_x_ = makeEpochAxis(1);
+    acc_y_ = new QValueAxis;
+    acc_y_->setLabelFormat(QStringLiteral("%.1f"));
+    acc_chart_->addAxis(acc_x_, Qt::AlignBottom);
+    acc_chart_->addAxis(acc_y_, Qt::AlignLeft);
+    runningSegment(running_acc_, acc_chart_, acc_x_, acc_y_, Quantity::Accuracy, 0);
+    train_acc_ = addSeries(acc_chart_, acc_x_, acc_y_, tr("train"), kTrainColor, true, 2.5);
+    val_acc_ = addSeries(acc_chart_, acc_x_, acc_y_, tr("validation"), kValColor, true, 2.5);
+    acc_view_ = makeView(acc_chart_);
+
+    auto* lr = new QChart;
+    lr->setTitle(tr("Learning rate (log scale)"));
+    lr_x_ = makeEpochAxis(1);
+    lr_axis_ = new QLogValueAxis;
+    lr_axis_->setBase(10);
+    lr_axis_->setLabelFormat(QStringLiteral("%.0e"));
+    lr_axis_->setMinorTickCount(8);
+    lr_axis_->setRange(1e-4, 1e-1);
+    lr->addAxis(lr_x_, Qt::AlignBottom);
+    lr->addAxis(lr_axis_, Qt::AlignLeft);
+    lr_ = addSeries(lr, lr_x_, lr_axis_, tr("learning rate"), kLrColor, false, 2.0);
+    lr->legend()->hide();
+    lr_view_ = makeView(lr);
+
+    for (QLineSeries* s : {train_loss_, val_loss_}) watchHover(s, Quantity::Loss);
+    for (QLineSeries* s : {train_acc_, val_acc_}) watchHover(s, Quantity::Accuracy);
+    watchHover(lr_, Quantity::LearningRate);
+
+    grid_->addWidget(loss_view_, 0, 0);
+    grid_->addWidget(acc_view_, 0, 1);
+    grid_->addWidget(lr_view_, 1, 0);
+    grid_->setRowStretch(0, 3);
+    grid_->setRowStretch(1, 2);
+    reset(1);
+}
+
+void TrainingCharts::setCornerWidget(QWidget* widget) {
+    grid_->addWidget(widget, 1, 1);
+}
+
+QChartView* TrainingCharts::makeView(QChart* chart) {
+    chart->setAnimationOptions(QChart::NoAnimation);  // animations lag behind live data
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    QFont title = chart->titleFont();
+    title.setPointSizeF(title.pointSizeF() * 1.25);
+    title.setBold(true);
+    chart->setTitleFont(title);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    auto* view = new QChartView(chart, this);
+    view->setRenderHint(QPainter::Antialiasing);
+    view->setMinimumSize(260, 180);
+    return view;
+}
+
+QLineSeries* TrainingCharts::addSeries(QChart* chart, QValueAxis* x, QAbstractAxis* y,
+                                       const QString& name, const QColor& color, bool points,
+                                       qreal width) {
+    auto* series = new QLineSeries;
+    series->setName(name);
+    chart->addSeries(series);
+    series->attachAxis(x);
+    series->attachAxis(y);
+    QPen pen(color);
+    pen.setWidthF(width);
+    series->setPen(pen);
+    series->setPointsVisible(points);
+    series->setMarkerSize(7);
+    return series;
+}
+
+void TrainingCharts::watchHover(QLineSeries* series, Quantity quantity) {
+    connect(series, &QLineSeries::hovered, this,
+            [this, series, quantity](const QPointF& at, bool state) {
+                if (!state || series->count() == 0) {
+                    QToolTip::hideText();
+                    return;
+                }
+                // `at` lies anywhere on the line; report the nearest real data point instead.
+                const auto points = series->points();
+                const auto nearest = std::min_element(
+                    points.begin(), points.end(), [&](const QPointF& a, const QPointF& b) {
+                        return std::abs(a.x() - at.x()) < std::abs(b.x() - at.x());
+                    });
+                QString what, value;
+                switch (quantity) {
+                    case Quantity::Loss:
+                        what = tr("%1 loss").arg(series->name());
+                        value = QString::number(nearest->y(), 'f', 4);
+                        break;
+                    case Quantity::Accuracy:
+                        what = tr("%1 accuracy").arg(series->name());
+                        value = QString::number(nearest->y(), 'f', 2) + QStringLiteral(" %");
+                        break;
+                    case Quantity::LearningRate:
+                        what = tr("learning rate");
+                        value = QString::number(nearest->y(), 'e', 2);
+                        break;
+                }
+                const QString text =
+                    tr("%1, epoch %2: %3").arg(what, QString::number(nearest->x(), 'f', 2), value);
+                QToolTip::showText(QCursor::pos(), text);
+                Q_EMIT pointHovered(text);
+            });
+}
+
+QLineSeries* TrainingCharts::runningSegment(std::vector<QLineSeries*>& parts, QChart* chart,
+                                            QValueAxis* x, QValueAxis* y, Quantity quantity,
+                                            int epoch) {
+    if (!parts.empty() && (running_epoch_ == epoch || parts.back()->count() == 0))
+        return parts.back();
+    QLineSeries* part = addSeries(chart, x, y, tr("train (running)"), kRunningColor, false, 1.5);
+    watchHover(part, quantity);
+    // One legend entry stands for all segments.
+    if (!parts.empty()) chart->legend()->markers(part).first()->setVisible(false);
+    parts.push_back(part);
+    return part;
+}
+
+void TrainingCharts::clearRunning(std::vector<QLineSeries*>& parts) {
+    // Keep the first (empty) segment so the legend entry stays; drop the others.
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+        parts[i]->chart()->removeSeries(parts[i]);
+        delete parts[i];
+    }
+    if (!parts.empty()) {
+        parts.resize(1);
+        parts.front()->clear();
+    }
+}
+
+QList<QPointF> TrainingCharts::runningLossPoints() const {
+    QList<QPointF> all;
+    for (QLineSeries* part : running_loss_) all += part->points();
+    return all;
+}
+
+QList<QPointF> TrainingCharts::runningAccuracyPoints() const {
+    QList<QPointF> all;
+    for (QLineSeries* part : running_acc_) all += part->points();
+    return all;
+}
+
+void TrainingCharts::reset(int epochs) {
+    for (QLineSeries* s : {train_loss_, val_loss_, train_acc_, val_acc_, lr_}) s->clear();
+    clearRunning(running_loss_);
+    clearRunning(running_acc_);
+    running_epoch_ = 0;
+    for (QValueAxis* x : {loss_x_, acc_x_, lr_x_}) {
+        x->setRange(0, std::max(1, epochs));
+        x->setTickInterval(std::max(1, epochs / 10));
+    }
+    history_.clear();
+    loss_range_ = {};
+    acc_range_ = {};
+    lr_range_ = {};
+    loss_y_->setRange(0, 2.5);
+    acc_y_->setRange(0, 100);
+    lr_axis_->setRange(1e-4, 1e-1);
+}
+
+void TrainingCharts::addBatch(const mnist::BatchProgress& p) {
+    const double x = batchX(p);
+    const bool settles = p.epoch > 1;
+    runningSegment(running_loss_, loss_chart_, loss_x_, loss_y_, Quantity::Loss, p.epoch)
+        ->append(x, p.running_loss);
+    runningSegment(running_acc_, acc_chart_, acc_x_, acc_y_, Quantity::Accuracy, p.epoch)
+        ->append(x, p.running_acc);
+    running_epoch_ = p.epoch;
+    loss_range_.add(p.running_loss, settles);
+    acc_range_.add(p.running_acc, settles);
+    if (p.lr > 0) {
+        lr_->append(x, p.lr);
+        lr_range_.add(p.lr);
+    }
+    updateLossAxis();
+    updateAccuracyAxis();
+    updateLrAxis();
+}
+
+void TrainingCharts::addEpoch(const mnist::EpochMetrics& m) {
+    history_.push_back(m);
+    train_loss_->append(m.epoch, m.train_loss);
+    val_loss_->append(m.epoch, m.val_loss);
+    train_acc_->append(m.epoch, m.train_acc);
+    val_acc_->append(m.epoch, m.val_acc);
+    for (double v : {m.train_loss, m.val_loss}) loss_range_.add(v, true);
+    for (double v : {m.train_acc, m.val_acc}) acc_range_.add(v, true);
+    updateLossAxis();
+    updateAccuracyAxis();
+}
+
+void TrainingCharts::updateLossAxis() {
+    const Range& r = loss_range_.shown();
+    if (!r.valid) return;
+    const double pad = std::max(0.05 * (r.hi - r.lo), 0.01);
+    loss_y_->setRange(std::max(0.0, r.lo - pad), r.hi + pad);
+    loss_y_->applyNiceNumbers();  // ticks at 0.05, 0.1, ... rather than 0.0637
+}
+
+void TrainingCharts::updateAccuracyAxis() {
+    const Range& r = acc_range_.shown();
+    if (!r.valid) return;
+    const double pad = std::max(0.05 * (r.hi - r.lo), 0.2);
+    acc_y_->setRange(std::max(0.0, r.lo - pad), std::min(100.0, r.hi + pad));
+    acc_y_->applyNiceNumbers();
+}
+
+void TrainingCharts::updateLrAxis() {
+    if (!lr_range_.valid) return;
+    // Whole decades, so the log axis always has labelled ticks to read the steps against.
+    const double lo = std::pow(10.0, std::floor(std::log10(lr_range_.lo)));
+    double hi = std::pow(10.0, std::ceil(std::log10(lr_range_.hi)));
+    if (hi <= lo) hi = lo * 10;
+    lr_axis_->setRange(lo, hi);
+}
+
+QImage TrainingCharts::renderImage() const {
+    const QList<QChartView*> views = {loss_view_, acc_view_, lr_view_};
+    int width = 0, height = 0;
+    for (QChartView* v : views) {
+        width += v->width();
+        height = std::max(height, v->height());
+    }
+    const qreal dpr = devicePixelRatioF();
+    QImage image(QSize(width, height) * dpr, QImage::Format_RGB32);
+    image.setDevicePixelRatio(dpr);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    int x = 0;
+    for (QChartView* v : views) {
+        painter.drawPixmap(x, 0, v->grab());
+        x += v->width();
+    }
+    return image;
+}
+
+bool TrainingCharts::savePng(const QString& path, QString* error) const {
+    if (renderImage().save(path, "PNG")) return true;
+    if (error) *error = tr("Could not write the image %1.").arg(path);
+    return false;
+}
+
+bool TrainingCharts::saveCsv(const QString& path, QString* error) const {
+    // Same columns as the history_<Model>.csv that training writes, so both open the same way.
+    try {
+        mnist::HistoryCsv csv(path.toStdString());
+        for (const auto& m : history_) csv.append(m);
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        return false;
+    }
+}
+
+}  // namespace mnist::ui

@@ -1,0 +1,116 @@
+#pragma once
+// The live charts of a training run, one QChart per quantity: loss, accuracy and learning rate
+// (log axis). Points are appended in place as progress arrives and the axes follow the data.
+#include <QColor>
+#include <QImage>
+#include <QList>
+#include <QPointF>
+#include <QString>
+#include <QWidget>
+
+#include <vector>
+
+#include "core/training_metrics.h"
+
+class QAbstractAxis;
+class QChart;
+class QChartView;
+class QGridLayout;
+class QLineSeries;
+class QLogValueAxis;
+class QValueAxis;
+
+namespace mnist::ui {
+
+class TrainingCharts : public QWidget {
+    Q_OBJECT
+  public:
+    explicit TrainingCharts(QWidget* parent = nullptr);
+
+    // Charts fill three cells of a 2x2 grid; the fourth can hold a companion (the epoch log).
+    void setCornerWidget(QWidget* widget);
+
+    // Empties every series and sets the epoch axis for a new run.
+    void reset(int epochs);
+    // Running (per-batch, throttled) values: train loss/accuracy and the learning rate.
+    void addBatch(const mnist::BatchProgress& progress);
+    // The exact per-epoch points: train and validation loss and accuracy.
+    void addEpoch(const mnist::EpochMetrics& metrics);
+
+    const std::vector<mnist::EpochMetrics>& history() const { return history_; }
+    // The three charts side by side, as shown on screen.
+    QImage renderImage() const;
+    // Write the picture / the per-epoch history (core's history CSV columns). On failure they
+    // return false and put the reason in *error.
+    bool savePng(const QString& path, QString* error = nullptr) const;
+    bool saveCsv(const QString& path, QString* error = nullptr) const;
+
+    // The running values of every epoch so far (each epoch is its own line segment).
+    QList<QPointF> runningLossPoints() const;
+    QList<QPointF> runningAccuracyPoints() const;
+    QLineSeries* trainLossSeries() const { return train_loss_; }
+    QLineSeries* valLossSeries() const { return val_loss_; }
+    QLineSeries* trainAccuracySeries() const { return train_acc_; }
+    QLineSeries* valAccuracySeries() const { return val_acc_; }
+    QLineSeries* learningRateSeries() const { return lr_; }
+    QLogValueAxis* learningRateAxis() const { return lr_axis_; }
+
+  Q_SIGNALS:
+    // A hovered point in words ("validation loss, epoch 3: 0.0412"), for the status bar.
+    void pointHovered(const QString& description);
+
+  private:
+    // Tracks a y-range. "settled" leaves out the first epoch's running values, which start at
+    // chance level (loss 2.3, accuracy 10 %) and would squash the interesting end of the curve.
+    struct Range {
+        double lo = 0, hi = 0;
+        bool valid = false;
+        void add(double v);
+    };
+    struct YRange {
+        Range all, settled;
+        void add(double v, bool settles);
+        const Range& shown() const { return settled.valid ? settled : all; }
+    };
+
+    enum class Quantity { Loss, Accuracy, LearningRate };
+
+    QChartView* makeView(QChart* chart);
+    QLineSeries* addSeries(QChart* chart, QValueAxis* x, QAbstractAxis* y, const QString& name,
+                           const QColor& color, bool points, qreal width);
+    void watchHover(QLineSeries* series, Quantity quantity);
+    // The running mean restarts every epoch, so each epoch gets its own segment instead of a
+    // misleading vertical jump joining the end of one epoch to the start of the next.
+    QLineSeries* runningSegment(std::vector<QLineSeries*>& parts, QChart* chart, QValueAxis* x,
+                                QValueAxis* y, Quantity quantity, int epoch);
+    void clearRunning(std::vector<QLineSeries*>& parts);
+    void updateLossAxis();
+    void updateAccuracyAxis();
+    void updateLrAxis();
+
+    QGridLayout* grid_ = nullptr;
+    QChartView* loss_view_ = nullptr;
+    QChartView* acc_view_ = nullptr;
+    QChartView* lr_view_ = nullptr;
+    QValueAxis* loss_x_ = nullptr;
+    QValueAxis* acc_x_ = nullptr;
+    QValueAxis* lr_x_ = nullptr;
+    QValueAxis* loss_y_ = nullptr;
+    QValueAxis* acc_y_ = nullptr;
+    QLogValueAxis* lr_axis_ = nullptr;
+    QChart* loss_chart_ = nullptr;
+    QChart* acc_chart_ = nullptr;
+    std::vector<QLineSeries*> running_loss_;  // one segment per epoch
+    std::vector<QLineSeries*> running_acc_;
+    int running_epoch_ = 0;
+    QLineSeries* train_loss_ = nullptr;
+    QLineSeries* val_loss_ = nullptr;
+    QLineSeries* train_acc_ = nullptr;
+    QLineSeries* val_acc_ = nullptr;
+    QLineSeries* lr_ = nullptr;
+    YRange loss_range_, acc_range_;
+    Range lr_range_;
+    std::vector<mnist::EpochMetrics> history_;
+};
+
+}  // namespace mnist::ui

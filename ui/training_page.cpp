@@ -1,0 +1,250 @@
+#include "ui/training_page.h"
+
+#include <QAction>
+#include <QDir>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QFrame>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+#include "ui/training_charts.h"
+
+namespace mnist::ui {
+namespace {
+
+QToolButton* buttonFor(QAction* action) {
+    auto* button = new QToolButton;
+    button->setDefaultAction(action);
+    button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    return button;
+}
+
+QString grouped(double n) {
+    return QLocale(QLocale::English, QLocale::UnitedStates)
+        .toString(static_cast<qlonglong>(std::llround(n)));
+}
+
+}  // namespace
+
+QString formatDuration(double seconds) {
+    const long long s = std::max(0LL, std::llround(seconds));
+    if (s >= 3600) {
+        return QStringLiteral("%1:%2:%3")
+            .arg(s / 3600)
+            .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
+            .arg(s % 60, 2, 10, QLatin1Char('0'));
+    }
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+TrainingPage::TrainingPage(const TrainingPageActions& actions, QWidget* parent) : QWidget(parent) {
+    auto* start = buttonFor(actions.start);
+    auto* stop = buttonFor(actions.stop);
+    QFont big = start->font();
+    big.setPointSizeF(big.pointSizeF() * 1.2);
+    big.setBold(true);
+    start->setFont(big);
+    stop->setFont(big);
+    start->setMinimumHeight(start->sizeHint().height() * 5 / 4);
+    stop->setMinimumHeight(start->minimumHeight());
+    run_info_ = new QLabel(tr("Choose a model and a recipe on the left, then start training."));
+    run_info_->setWordWrap(true);
+
+    epoch_label_ = new QLabel(tr("Epoch"));
+    epoch_bar_ = new QProgressBar;
+    epoch_bar_->setToolTip(tr("Progress through the current epoch"));
+    epoch_bar_->setFormat(tr("%p %"));
+    epoch_bar_->setValue(0);
+    run_bar_ = new QProgressBar;
+    run_bar_->setToolTip(tr("Progress through the whole run"));
+    run_bar_->setFormat(tr("%p %"));
+    run_bar_->setValue(0);
+    speed_ = new QLabel;
+    speed_->setToolTip(tr("Training speed and the estimated time left for the run"));
+    speed_->setMinimumWidth(
+        speed_->fontMetrics().horizontalAdvance(QStringLiteral("00,000 img/s · ETA 0:00:00")));
+
+    auto* progress = new QGridLayout;
+    progress->addWidget(epoch_label_, 0, 0);
+    progress->addWidget(epoch_bar_, 0, 1);
+    progress->addWidget(new QLabel(tr("Run")), 1, 0);
+    progress->addWidget(run_bar_, 1, 1);
+    progress->addWidget(speed_, 0, 2, 2, 1);
+    progress->setColumnStretch(1, 1);
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(start);
+    top->addWidget(stop);
+    top->addSpacing(8);
+    top->addLayout(progress, 1);
+
+    // Shown instead of a dead Start button when MNIST is nowhere to be found.
+    data_missing_ = new QFrame;
+    data_missing_->setFrameShape(QFrame::StyledPanel);
+    data_missing_->setStyleSheet(QStringLiteral(
+        "QFrame { background: #fff4d6; border: 1px solid #e0b050; border-radius: 4px; } "
+        "QLabel { border: none; background: transparent; color: #3a2a00; }"));
+    data_problem_ = new QLabel;
+    data_problem_->setWordWrap(true);
+    data_problem_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* missing_layout = new QHBoxLayout(data_missing_);
+    missing_layout->addWidget(data_problem_, 1);
+    missing_layout->addWidget(buttonFor(actions.choose_data_folder));
+    data_missing_->hide();
+
+    output_dir_ = new QLabel;
+    output_dir_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    output_dir_->setToolTip(
+        tr("Where best_<Model>.pth, its .json and history_<Model>.csv are written"));
+    data_dir_ = new QLabel;
+    data_dir_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    data_dir_->setToolTip(tr("The MNIST files training reads"));
+    auto* folders = new QGridLayout;
+    folders->addWidget(new QLabel(tr("Checkpoints:")), 0, 0);
+    folders->addWidget(output_dir_, 0, 1);
+    folders->addWidget(buttonFor(actions.open_output_folder), 0, 2);
+    folders->addWidget(new QLabel(tr("Data:")), 1, 0);
+    folders->addWidget(data_dir_, 1, 1);
+    folders->addWidget(buttonFor(actions.choose_data_folder), 1, 2);
+    folders->setColumnStretch(1, 1);
+    folders->setVerticalSpacing(2);
+
+    log_ = new QPlainTextEdit;
+    log_->setReadOnly(true);
+    log_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    log_->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    log_->setToolTip(
+        tr("One line per finished epoch; ★ marks a new best, saved as the checkpoint"));
+    log_->setPlaceholderText(tr("Epoch results appear here."));
+    auto* log_box = new QWidget;
+    auto* log_layout = new QVBoxLayout(log_box);
+    log_layout->setContentsMargins(4, 4, 4, 4);
+    auto* log_title = new QLabel(tr("<b>Epoch log</b>"));
+    auto* save_row = new QHBoxLayout;
+    save_row->addWidget(buttonFor(actions.save_charts));
+    save_row->addWidget(buttonFor(actions.save_history));
+    save_row->addStretch(1);
+    log_layout->addWidget(log_title);
+    log_layout->addWidget(log_, 1);
+    log_layout->addLayout(save_row);
+
+    charts_ = new TrainingCharts;
+    charts_->setCornerWidget(log_box);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(run_info_);
+    layout->addWidget(data_missing_);
+    layout->addLayout(folders);
+    layout->addWidget(charts_, 1);
+}
+
+bool TrainingPage::isDataMissingShown() const {
+    return !data_missing_->isHidden();
+}
+
+void TrainingPage::setOutputDir(const QString& dir) {
+    output_dir_->setText(QDir::toNativeSeparators(dir));
+}
+
+void TrainingPage::setDataLocation(const QString& dir, const QString& problem) {
+    if (!dir.isEmpty()) {
+        data_dir_->setText(QDir::toNativeSeparators(dir));
+        data_missing_->hide();
+        return;
+    }
+    data_dir_->setText(tr("not found"));
+    data_problem_->setText(
+        tr("<b>MNIST data not found — training is unavailable.</b> Drawing and predicting still "
+           "work.<br>Run <code>scripts/fetch_data.sh</code> in the source folder, or choose the "
+           "folder that holds <code>train-images-idx3-ubyte</code> and the other three files.<br>"
+           "<small>%1</small>")
+            .arg(problem.toHtmlEscaped()));
+    data_missing_->show();
+}
+
+void TrainingPage::showStarting(const QString& model, int epochs) {
+    epochs_ = epochs;
+    charts_->reset(epochs);
+    epoch_bar_->setValue(0);
+    run_bar_->setValue(0);
+    speed_->setText(tr("loading data…"));
+    epoch_label_->setText(tr("Epoch 1/%1").arg(epochs));
+    run_info_->setText(tr("Starting %1…").arg(model));
+    appendLog(tr("— %1, %2 epochs —").arg(model).arg(epochs));
+    appendLog(tr("epoch  train loss  acc     val loss  acc     lr"));
+}
+
+void TrainingPage::showStart(const mnist::TrainStart& s) {
+    epochs_ = s.epochs;
+    run_info_->setText(
+        tr("<b>%1</b> (%2 parameters) on %3 with %4 thread(s): %5 training images, "
+           "validating on %6.")
+            .arg(QString::fromStdString(s.model), grouped(static_cast<double>(s.params)),
+                 QString::fromStdString(s.device).toUpper())
+            .arg(s.threads)
+            .arg(grouped(static_cast<double>(s.train_size)), QString::fromStdString(s.validation)));
+    run_bar_->setRange(0, static_cast<int>(s.batches_per_epoch * s.epochs));
+    epoch_bar_->setRange(0, static_cast<int>(s.batches_per_epoch));
+}
+
+void TrainingPage::showBatch(const mnist::BatchProgress& p) {
+    charts_->addBatch(p);
+    epoch_label_->setText(tr("Epoch %1/%2").arg(p.epoch).arg(p.epochs));
+    epoch_bar_->setRange(0, static_cast<int>(p.batches));
+    epoch_bar_->setValue(static_cast<int>(p.batch));
+    run_bar_->setRange(0, static_cast<int>(p.batches * p.epochs));
+    run_bar_->setValue(static_cast<int>((p.epoch - 1) * p.batches + p.batch));
+    speed_->setText(
+        tr("%1 img/s · ETA %2").arg(grouped(p.images_per_sec), formatDuration(p.eta_seconds)));
+}
+
+void TrainingPage::showEpoch(const mnist::EpochMetrics& m) {
+    charts_->addEpoch(m);
+    // Columns under the header written by showStarting(); ★ marks a new best (checkpoint saved).
+    appendLog(QStringLiteral("%1  %2      %3  %4    %5  %6%7")
+                  .arg(m.epoch, 5)
+                  .arg(m.train_loss, 0, 'f', 4)
+                  .arg(m.train_acc, 6, 'f', 2)
+                  .arg(m.val_loss, 0, 'f', 4)
+                  .arg(m.val_acc, 6, 'f', 2)
+                  .arg(m.lr, 0, 'e', 1)
+                  .arg(m.improved ? QStringLiteral(" ★") : QString()));
+}
+
+void TrainingPage::showFinished(const mnist::TrainResult& r) {
+    speed_->setText(r.stopped ? tr("stopped") : tr("done"));
+    if (r.checkpoint.empty()) {
+        run_info_->setText(tr("Stopped before the first epoch ended: no checkpoint was written."));
+        appendLog(tr("— stopped, no checkpoint —"));
+        return;
+    }
+    const QString summary = tr("%1 best validation accuracy %2 % (epoch %3), saved as %4")
+                                .arg(r.stopped ? tr("Stopped.") : tr("Finished."))
+                                .arg(r.best_val_acc, 0, 'f', 2)
+                                .arg(r.best_epoch)
+                                .arg(QFileInfo(QString::fromStdString(r.checkpoint)).fileName());
+    run_info_->setText(summary);
+    appendLog(QStringLiteral("— ") + summary + QStringLiteral(" —"));
+}
+
+void TrainingPage::showFailed(const QString& message) {
+    speed_->setText(tr("failed"));
+    run_info_->setText(tr("<b>Training failed:</b> %1").arg(message.toHtmlEscaped()));
+    appendLog(tr("— failed: %1 —").arg(message));
+}
+
+void TrainingPage::appendLog(const QString& line) {
+    log_->appendPlainText(line);
+}
+
+}  // namespace mnist::ui

@@ -1,0 +1,73 @@
+#pragma once
+// The "Training" tab: Start/Stop, progress for the epoch and the run with speed and ETA, where
+// checkpoints and data live, the live charts and a log with one line per epoch. It only shows
+// what the TrainingController reports; the main window wires the two together.
+#include <QString>
+#include <QWidget>
+
+#include "core/trainer.h"
+#include "core/training_metrics.h"
+
+class QAction;
+class QFrame;
+class QLabel;
+class QPlainTextEdit;
+class QProgressBar;
+
+namespace mnist::ui {
+
+class TrainingCharts;
+
+struct TrainingPageActions {
+    QAction* start = nullptr;
+    QAction* stop = nullptr;
+    QAction* save_charts = nullptr;
+    QAction* save_history = nullptr;
+    QAction* open_output_folder = nullptr;
+    QAction* choose_data_folder = nullptr;
+};
+
+class TrainingPage : public QWidget {
+    Q_OBJECT
+  public:
+    explicit TrainingPage(const TrainingPageActions& actions, QWidget* parent = nullptr);
+
+    TrainingCharts* charts() const { return charts_; }
+    QPlainTextEdit* log() const { return log_; }
+    QProgressBar* epochProgress() const { return epoch_bar_; }
+    QProgressBar* runProgress() const { return run_bar_; }
+    bool isDataMissingShown() const;
+
+    void setOutputDir(const QString& dir);
+    // `dir` is where MNIST was found; an empty `dir` shows `problem` and how to fix it instead.
+    void setDataLocation(const QString& dir, const QString& problem);
+
+  public Q_SLOTS:
+    void showStarting(const QString& model, int epochs);
+    void showStart(const mnist::TrainStart& start);
+    void showBatch(const mnist::BatchProgress& progress);
+    void showEpoch(const mnist::EpochMetrics& metrics);
+    void showFinished(const mnist::TrainResult& result);
+    void showFailed(const QString& message);
+
+  private:
+    void appendLog(const QString& line);
+
+    TrainingCharts* charts_ = nullptr;
+    QPlainTextEdit* log_ = nullptr;
+    QLabel* run_info_ = nullptr;
+    QLabel* epoch_label_ = nullptr;
+    QProgressBar* epoch_bar_ = nullptr;
+    QProgressBar* run_bar_ = nullptr;
+    QLabel* speed_ = nullptr;
+    QFrame* data_missing_ = nullptr;
+    QLabel* data_problem_ = nullptr;
+    QLabel* output_dir_ = nullptr;
+    QLabel* data_dir_ = nullptr;
+    int epochs_ = 0;
+};
+
+// "1:05" / "1:02:03": the ETA as people read it.
+QString formatDuration(double seconds);
+
+}  // namespace mnist::ui
