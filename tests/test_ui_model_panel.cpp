@@ -1,0 +1,142 @@
+// Tests for ui/model_panel: the summary table follows the chosen model with the right totals,
+// each model starts from its registered recipe, and recipes persist through QSettings.
+#include <QComboBox>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "core/compute_device.h"
+#include "core/model_registry.h"
+#include "core/model_summary.h"
+#include "core/train_options.h"
+#include "test_ui_environment.h"
+#include "ui/model_panel.h"
+
+using mnist::ui::ModelPanel;
+
+namespace {
+
+// The number in a table cell, ignoring thousands separators ("26,698" -> 26698).
+qlonglong cellNumber(const QTableWidget* table, int row, int column) {
+    QString text = table->item(row, column)->text();
+    text.remove(QLatin1Char(','));
+    bool ok = false;
+    const qlonglong n = text.toLongLong(&ok);
+    return ok ? n : -1;
+}
+
+}  // namespace
+
+class ModelPanelTest : public QObject {
+    Q_OBJECT
+    QTemporaryDir settings_dir_;
+
+  private Q_SLOTS:
+    void initTestCase() { mnist::ui::testing::isolateApplicationState(settings_dir_); }
+    void init() { QSettings().clear(); }
+
+    void listsEveryRegisteredModel() {
+        ModelPanel panel;
+        QCOMPARE(panel.modelCombo()->count(), static_cast<int>(mnist::model_names().size()));
+        for (const auto& name : mnist::model_names()) {
+            QVERIFY(panel.modelCombo()->findData(QString::fromStdString(name)) >= 0);
+        }
+    }
+
+    void switchingModelUpdatesSummaryTotals() {
+        ModelPanel panel;
+        QSignalSpy changed(&panel, &ModelPanel::modelChanged);
+        QTableWidget* table = panel.summaryTable();
+
+        panel.setCurrentModel(QStringLiteral("Model_2"));
+        panel.setCurrentModel(QStringLiteral("Model_1"));
+        QCOMPARE(panel.currentModel(), QStringLiteral("Model_1"));
+        QCOMPARE(table->item(table->rowCount() - 1, 0)->text(), QStringLiteral("Total"));
+        QCOMPARE(table->item(table->rowCount() - 1, 3)->text(), QStringLiteral("26,698"));
+
+        for (const auto& name : mnist::model_names()) {
+            panel.setCurrentModel(QString::fromStdString(name));
+            const mnist::ModelSummary expected = mnist::summarize_model(name);
+            QCOMPARE(table->rowCount(), static_cast<int>(expected.layers.size()) + 1);
+            QCOMPARE(cellNumber(table, table->rowCount() - 1, 3),
+                     static_cast<qlonglong>(expected.total_params));
+            // The per-layer rows add up to the total shown.
+            qlonglong sum = 0;
+            for (int row = 0; row + 1 < table->rowCount(); ++row) sum += cellNumber(table, row, 3);
+            QCOMPARE(sum, static_cast<qlonglong>(expected.total_params));
+            QCOMPARE(table->item(0, 0)->text(),
+                     QString::fromStdString(expected.layers.front().name));
+        }
+        QVERIFY(changed.count() >= 3);
+        QCOMPARE(changed.last().at(0).toString(),
+                 QString::fromStdString(mnist::model_names().back()));
+    }
+
+    void eachModelStartsFromItsRecipe() {
+        ModelPanel panel;
+        for (const auto& name : mnist::model_names()) {
+            panel.setCurrentModel(QString::fromStdString(name));
+            const mnist::TrainOptions expected = mnist::recommended_options(name);
+            const mnist::TrainOptions shown = panel.options();
+            QCOMPARE(shown.model, name);
+            QCOMPARE(shown.epochs, expected.epochs);
+            QCOMPARE(shown.batch_size, expected.batch_size);
+            QCOMPARE(shown.lr, expected.lr);
+            QCOMPARE(shown.scheduler, expected.scheduler);
+            QCOMPARE(shown.optimizer, expected.optimizer);
+            QCOMPARE(shown.max_lr, expected.max_lr);
+            QCOMPARE(shown.augment, expected.augment);
+            QCOMPARE(shown.seed, expected.seed);
+        }
+    }
+
+    void recipeEditsPersistPerModel() {
+        {
+            ModelPanel panel;
+            panel.setCurrentModel(QStringLiteral("Model_1"));
+            mnist::TrainOptions o = panel.options();
+            o.epochs = 7;
+            o.batch_size = 64;
+            o.scheduler = mnist::SchedulerKind::Step;
+            panel.setOptions(o);
+            panel.setCurrentModel(QStringLiteral("Model_3"));  // Model_1's edits are kept
+            QCOMPARE(panel.options().epochs, mnist::recommended_options("Model_3").epochs);
+            panel.setCurrentModel(QStringLiteral("Model_1"));
+            QCOMPARE(panel.options().epochs, 7);
+            QCOMPARE(panel.options().scheduler, mnist::SchedulerKind::Step);
+            panel.saveSettings();
+        }
+        ModelPanel reopened;
+        reopened.loadSettings();
+        QCOMPARE(reopened.currentModel(), QStringLiteral("Model_1"));
+        QCOMPARE(reopened.options().epochs, 7);
+        QCOMPARE(reopened.options().batch_size, 64);
+        reopened.resetToRecommended();
+        QCOMPARE(reopened.options().epochs, mnist::recommended_options("Model_1").epochs);
+        QCOMPARE(reopened.options().scheduler, mnist::recommended_options("Model_1").scheduler);
+    }
+
+    void deviceChoiceFollowsDetection() {
+        ModelPanel panel;
+        QComboBox* device = nullptr;
+        for (QComboBox* combo : panel.findChildren<QComboBox*>()) {
+            if (combo->findText(QStringLiteral("CPU")) >= 0) device = combo;
+        }
+        QVERIFY(device);
+        QCOMPARE(device->findText(QStringLiteral("CUDA")) >= 0, mnist::cuda_available());
+        const std::string expected = mnist::cuda_available() ? "cuda" : "cpu";
+        QCOMPARE(panel.options().device, expected);
+    }
+
+    void recipeLocksWhileTraining() {
+        ModelPanel panel;
+        panel.setEditable(false);
+        QVERIFY(!panel.modelCombo()->isEnabled());
+        panel.setEditable(true);
+        QVERIFY(panel.modelCombo()->isEnabled());
+    }
+};
+
+QTEST_MAIN(ModelPanelTest)
+#include "test_ui_model_panel.moc"
