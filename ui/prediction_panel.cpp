@@ -1,6 +1,7 @@
 #include "ui/prediction_panel.h"
 
 #include <QAction>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -184,9 +185,13 @@ bool PredictionPanel::loadCheckpoint(const QString& path) {
         auto loaded = std::make_unique<mnist::Predictor>(path.toStdString());
         predictor_ = std::move(loaded);
     } catch (const std::exception& e) {
+        // Always say which file was refused, even when the reason from core does not.
+        QString reason = QString::fromStdString(e.what());
+        const QString name = QFileInfo(path).fileName();
+        if (!reason.contains(name))
+            reason = tr("%1: %2").arg(QDir::toNativeSeparators(path), reason);
         Q_EMIT errorOccurred(tr("Cannot use this checkpoint"),
-                             tr("%1\n\nThe checkpoint in use did not change.")
-                                 .arg(QString::fromStdString(e.what())));
+                             tr("%1\n\nThe checkpoint in use did not change.").arg(reason));
         return false;
     }
     showCheckpoint();

@@ -1,0 +1,168 @@
+// Tests for choosing checkpoints in the app (ui/main_window + ui/prediction_panel): a good .pth
+// is used for drawing, a corrupt or mismatched one gets an error message and the previous model
+// stays; without any checkpoint the canvas says so instead of failing.
+#include <QFile>
+#include <QMessageBox>
+#include <QPainter>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "core/data_location.h"
+#include "core/trainer.h"
+#include "test_ui_environment.h"
+#include "ui/drawing_canvas.h"
+#include "ui/main_window.h"
+#include "ui/model_panel.h"
+#include "ui/prediction_panel.h"
+
+using mnist::ui::MainWindow;
+using mnist::ui::PredictionPanel;
+
+namespace {
+
+// A thick white "1" on black, as the canvas would hold it.
+QImage drawnOne() {
+    QImage image(280, 280, QImage::Format_RGB32);
+    image.fill(Qt::black);
+    QPainter p(&image);
+    p.setPen(QPen(Qt::white, 22, Qt::SolidLine, Qt::RoundCap));
+    p.drawLine(140, 40, 140, 240);
+    return image;
+}
+
+void closeMessageBoxes(QWidget* w) {
+    for (QMessageBox* box : w->findChildren<QMessageBox*>()) box->close();
+}
+
+}  // namespace
+
+class CheckpointTest : public QObject {
+    Q_OBJECT
+    QTemporaryDir settings_dir_;
+    QTemporaryDir trained_;
+    QString good_;
+
+  private Q_SLOTS:
+    void initTestCase() {
+        mnist::ui::testing::isolateApplicationState(settings_dir_);
+        // No bundled model: every checkpoint in these tests is one we made or broke on purpose.
+        qputenv("MNIST_STUDIO_MODEL", QByteArray("/nonexistent/best_Model_3.pth"));
+        const QString data = QStringLiteral(MNIST_DATA_DIR);
+        if (!mnist::has_mnist_files(data.toStdString())) {
+            QSKIP("MNIST is not in data/MNIST/raw; run scripts/fetch_data.sh");
+        }
+        // A real, small checkpoint: one quick epoch of Model_1 on a slice.
+        mnist::TrainOptions o = mnist::recommended_options("Model_1");
+        o.data_dir = data.toStdString();
+        o.out_dir = trained_.path().toStdString();
+        o.epochs = 1;
+        o.limit_train = 1024;
+        o.limit_test = 200;
+        good_ = QString::fromStdString(mnist::train(o).checkpoint);
+        QVERIFY(QFile::exists(good_));
+    }
+
+    void withoutCheckpointTheCanvasSaysSo() {
+        MainWindow w;
+        QVERIFY(!w.predictionPanel()->hasModel());
+        w.predictionPanel()->predictImage(drawnOne());
+        QVERIFY(!w.predictionPanel()->lastPrediction().input.blank);  // the preview still works
+        QCOMPARE(w.predictionPanel()->shownDigit(), QStringLiteral("?"));
+        QVERIFY(w.findChildren<QMessageBox*>().isEmpty());  // a missing model is no error dialog
+    }
+
+    void goodCheckpointIsUsed() {
+        MainWindow w;
+        QSignalSpy changed(w.predictionPanel(), &PredictionPanel::checkpointChanged);
+        QVERIFY(w.loadCheckpoint(good_));
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(w.predictionPanel()->checkpointPath(), good_);
+        QCOMPARE(w.predictionPanel()->modelName(), QStringLiteral("Model_1"));
+        w.predictionPanel()->predictImage(drawnOne());
+        const mnist::Prediction& p = w.predictionPanel()->lastPrediction();
+        QVERIFY(!p.blank);
+        QVERIFY(p.digit >= 0 && p.digit <= 9);
+        double sum = 0;
+        for (double v : p.probs) sum += v;
+        QVERIFY(std::abs(sum - 1.0) < 1e-4);
+    }
+
+    void badCheckpointShowsErrorAndKeepsPreviousModel_data() {
+        QTest::addColumn<QByteArray>("pth");
+        QTest::addColumn<QByteArray>("sidecar");  // empty: none
+        QTest::newRow("random bytes") << QByteArray(4096, '\x5a') << QByteArray();
+        QTest::newRow("empty file") << QByteArray() << QByteArray();
+        QTest::newRow("text") << QByteArray("this is not a checkpoint\n") << QByteArray();
+        QTest::newRow("corrupt sidecar") << QByteArray("copy-of-good") << QByteArray("{ not json");
+        QTest::newRow("sidecar naming an unknown model")
+            << QByteArray("copy-of-good") << QByteArray(R"({"model": "Model_9", "epoch": 1})");
+    }
+
+    void badCheckpointShowsErrorAndKeepsPreviousModel() {
+        QFETCH(QByteArray, pth);
+        QFETCH(QByteArray, sidecar);
+        QTemporaryDir dir;
+        const QString bad = dir.filePath(QStringLiteral("best_Broken.pth"));
+        if (pth == "copy-of-good") {
+            QVERIFY(QFile::copy(good_, bad));
+        } else {
+            QFile f(bad);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(pth);
+        }
+        if (!sidecar.isEmpty()) {
+            QFile f(dir.filePath(QStringLiteral("best_Broken.json")));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(sidecar);
+        }
+
+        MainWindow w;
+        QVERIFY(w.loadCheckpoint(good_));
+        QSignalSpy errors(&w, &MainWindow::errorShown);
+        QSignalSpy changed(w.predictionPanel(), &PredictionPanel::checkpointChanged);
+
+        QVERIFY(!w.loadCheckpoint(bad));
+        QCOMPARE(errors.count(), 1);
+        const QString message = errors.at(0).at(0).toString();
+        QVERIFY2(message.contains(QStringLiteral("best_Broken")), qPrintable(message));
+        const auto boxes = w.findChildren<QMessageBox*>();
+        QCOMPARE(boxes.size(), 1);
+        QVERIFY(boxes.first()->isVisible());
+        QCOMPARE(boxes.first()->text(), message);
+        closeMessageBoxes(&w);
+
+        // Nothing changed: same checkpoint, still predicting.
+        QCOMPARE(changed.count(), 0);
+        QCOMPARE(w.predictionPanel()->checkpointPath(), good_);
+        w.predictionPanel()->predictImage(drawnOne());
+        QVERIFY(!w.predictionPanel()->lastPrediction().blank);
+        QVERIFY(w.predictionPanel()->lastPrediction().digit >= 0);
+    }
+
+    void missingFileIsAnErrorToo() {
+        MainWindow w;
+        QSignalSpy errors(&w, &MainWindow::errorShown);
+        QVERIFY(!w.loadCheckpoint(QStringLiteral("/nonexistent/best_Model_1.pth")));
+        QCOMPARE(errors.count(), 1);
+        QVERIFY(!w.predictionPanel()->hasModel());
+        closeMessageBoxes(&w);
+    }
+
+    void ownTrainedCheckpointLoadsAtStartAndOnModelSwitch() {
+        QTemporaryDir appdata;
+        QVERIFY(QFile::copy(good_, appdata.filePath(QStringLiteral("best_Model_1.pth"))));
+        MainWindow w;
+        w.setOutputDir(appdata.path());
+        QVERIFY(!w.predictionPanel()->hasModel());
+        // Choosing a model whose best checkpoint sits in the output folder puts it to use.
+        w.modelPanel()->setCurrentModel(QStringLiteral("Model_2"));
+        QVERIFY(!w.predictionPanel()->hasModel());
+        w.modelPanel()->setCurrentModel(QStringLiteral("Model_1"));
+        QCOMPARE(w.predictionPanel()->checkpointPath(),
+                 appdata.filePath(QStringLiteral("best_Model_1.pth")));
+    }
+};
+
+QTEST_MAIN(CheckpointTest)
+#include "test_ui_checkpoint.moc"
