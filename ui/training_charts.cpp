@@ -230,6 +230,7 @@ void TrainingCharts::reset(int epochs) {
     history_.clear();
     loss_range_ = {};
     acc_range_ = {};
+    past_first_epoch_ = false;
     lr_range_ = {};
     loss_y_->setRange(0, 2.5);
     acc_y_->setRange(0, 100);
@@ -239,6 +240,7 @@ void TrainingCharts::reset(int epochs) {
 void TrainingCharts::addBatch(const mnist::BatchProgress& p) {
     const double x = batchX(p);
     const bool settles = p.epoch > 1;
+    past_first_epoch_ = past_first_epoch_ || settles;
     runningSegment(running_loss_, loss_chart_, loss_x_, loss_y_, Quantity::Loss, p.epoch)
         ->append(x, p.running_loss);
     runningSegment(running_acc_, acc_chart_, acc_x_, acc_y_, Quantity::Accuracy, p.epoch)
@@ -261,14 +263,17 @@ void TrainingCharts::addEpoch(const mnist::EpochMetrics& m) {
     val_loss_->append(m.epoch, m.val_loss);
     train_acc_->append(m.epoch, m.train_acc);
     val_acc_->append(m.epoch, m.val_acc);
-    for (double v : {m.train_loss, m.val_loss}) loss_range_.add(v, true);
-    for (double v : {m.train_acc, m.val_acc}) acc_range_.add(v, true);
+    const bool settles = m.epoch > 1;
+    loss_range_.add(m.train_loss, settles);
+    acc_range_.add(m.train_acc, settles);
+    loss_range_.add(m.val_loss, true);
+    acc_range_.add(m.val_acc, true);
     updateLossAxis();
     updateAccuracyAxis();
 }
 
 void TrainingCharts::updateLossAxis() {
-    const Range& r = loss_range_.shown();
+    const Range& r = loss_range_.shown(past_first_epoch_);
     if (!r.valid) return;
     const double pad = std::max(0.05 * (r.hi - r.lo), 0.01);
     loss_y_->setRange(std::max(0.0, r.lo - pad), r.hi + pad);
@@ -276,7 +281,7 @@ void TrainingCharts::updateLossAxis() {
 }
 
 void TrainingCharts::updateAccuracyAxis() {
-    const Range& r = acc_range_.shown();
+    const Range& r = acc_range_.shown(past_first_epoch_);
     if (!r.valid) return;
     const double pad = std::max(0.05 * (r.hi - r.lo), 0.2);
     acc_y_->setRange(std::max(0.0, r.lo - pad), std::min(100.0, r.hi + pad));

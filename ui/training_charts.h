@@ -53,6 +53,8 @@ class TrainingCharts : public QWidget {
     QLineSeries* trainAccuracySeries() const { return train_acc_; }
     QLineSeries* valAccuracySeries() const { return val_acc_; }
     QLineSeries* learningRateSeries() const { return lr_; }
+    QValueAxis* lossAxis() const { return loss_y_; }
+    QValueAxis* accuracyAxis() const { return acc_y_; }
     QLogValueAxis* learningRateAxis() const { return lr_axis_; }
 
   Q_SIGNALS:
@@ -60,8 +62,11 @@ class TrainingCharts : public QWidget {
     void pointHovered(const QString& description);
 
   private:
-    // Tracks a y-range. "settled" leaves out the first epoch's running values, which start at
-    // chance level (loss 2.3, accuracy 10 %) and would squash the interesting end of the curve.
+    // Tracks a y-range. "settled" leaves out the first epoch's training values (running and
+    // epoch mean), which start at chance level (loss 2.3, accuracy 10 %) and would squash the
+    // part a class watches — validation creeping towards 99 % — into a flat line. Once a second
+    // epoch has started the axes follow the settled range; epoch 1's curve then enters from off
+    // the chart, and hovering it still tells its values.
     struct Range {
         double lo = 0, hi = 0;
         bool valid = false;
@@ -70,7 +75,9 @@ class TrainingCharts : public QWidget {
     struct YRange {
         Range all, settled;
         void add(double v, bool settles);
-        const Range& shown() const { return settled.valid ? settled : all; }
+        const Range& shown(bool past_first_epoch) const {
+            return past_first_epoch && settled.valid ? settled : all;
+        }
     };
 
     enum class Quantity { Loss, Accuracy, LearningRate };
@@ -109,6 +116,7 @@ class TrainingCharts : public QWidget {
     QLineSeries* val_acc_ = nullptr;
     QLineSeries* lr_ = nullptr;
     YRange loss_range_, acc_range_;
+    bool past_first_epoch_ = false;
     Range lr_range_;
     std::vector<mnist::EpochMetrics> history_;
 };

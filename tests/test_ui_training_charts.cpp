@@ -1,0 +1,130 @@
+// Tests for ui/training_charts with synthetic progress (no training): points land where they
+// belong, each epoch's running curve is its own segment, the axes follow the data (zooming past
+// the first epoch's chance-level values), plateau steps show on the log LR axis, and reset()
+// starts clean.
+#include <QChart>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QValueAxis>
+
+#include "ui/training_charts.h"
+
+using mnist::ui::TrainingCharts;
+
+namespace {
+
+constexpr int kBatches = 10;
+
+mnist::BatchProgress batch(int epoch, int b, double loss, double acc, double lr) {
+    mnist::BatchProgress p;
+    p.epoch = epoch;
+    p.epochs = 3;
+    p.batch = b;
+    p.batches = kBatches;
+    p.running_loss = loss;
+    p.running_acc = acc;
+    p.lr = lr;
+    return p;
+}
+
+mnist::EpochMetrics epochMetrics(int epoch, double train_acc, double val_acc, double lr) {
+    mnist::EpochMetrics m;
+    m.epoch = epoch;
+    m.train_loss = (100 - train_acc) / 50;
+    m.train_acc = train_acc;
+    m.val_loss = (100 - val_acc) / 50;
+    m.val_acc = val_acc;
+    m.lr = lr;
+    return m;
+}
+
+}  // namespace
+
+class TrainingChartsTest : public QObject {
+    Q_OBJECT
+
+  private Q_SLOTS:
+    void pointsAxesAndSegments() {
+        TrainingCharts charts;
+        charts.resize(900, 500);
+        charts.reset(3);
+
+        // Epoch 1 starts at chance level: the axis must show it.
+        for (int b = 1; b <= kBatches; ++b)
+            charts.addBatch(batch(1, b, 2.3 - 0.2 * b, 10.0 + 8 * b, 1e-3));
+        QVERIFY(charts.accuracyAxis()->min() <= 18.0);
+        QVERIFY(charts.lossAxis()->max() >= 2.1);
+        charts.addEpoch(epochMetrics(1, 60.0, 97.0, 1e-3));
+        QCOMPARE(charts.valAccuracySeries()->count(), 1);
+        QCOMPARE(charts.valAccuracySeries()->at(0), QPointF(1.0, 97.0));
+
+        // ReduceLROnPlateau halves the LR between epochs 1 and 2.
+        for (int b = 1; b <= kBatches; ++b) charts.addBatch(batch(2, b, 0.1, 97.5 + 0.1 * b, 5e-4));
+        charts.addEpoch(epochMetrics(2, 98.0, 98.5, 5e-4));
+
+        // Past epoch 1 the accuracy axis zooms to where training now is.
+        QVERIFY2(charts.accuracyAxis()->min() >= 90.0,
+                 qPrintable(QString::number(charts.accuracyAxis()->min())));
+        QVERIFY(charts.accuracyAxis()->max() <= 100.0);
+        QVERIFY(charts.accuracyAxis()->max() >= 98.5);
+
+        // Running values: one segment per epoch, all points kept, x = fraction of epochs done.
+        const QList<QPointF> running = charts.runningAccuracyPoints();
+        QCOMPARE(running.size(), 2 * kBatches);
+        QCOMPARE(running.first().x(), 0.1);
+        QCOMPARE(running.last().x(), 2.0);
+        QCOMPARE(charts.runningLossPoints().size(), 2 * kBatches);
+        const int segments =
+            charts.trainAccuracySeries()->chart()->series().size() - 2;  // minus train, val
+        QCOMPARE(segments, 2);
+
+        // The LR step is a drop between consecutive points on a log axis spanning both values.
+        const QList<QPointF> lr = charts.learningRateSeries()->points();
+        QCOMPARE(lr.size(), 2 * kBatches);
+        QCOMPARE(lr[kBatches - 1], QPointF(1.0, 1e-3));
+        QCOMPARE(lr[kBatches], QPointF(1.1, 5e-4));
+        QVERIFY(charts.learningRateAxis()->min() <= 5e-4);
+        QVERIFY(charts.learningRateAxis()->max() >= 1e-3);
+
+        QCOMPARE(static_cast<int>(charts.history().size()), 2);
+        const QImage picture = charts.renderImage();
+        QVERIFY(!picture.isNull());
+        QVERIFY(picture.width() > picture.height());  // three charts side by side
+
+        charts.reset(5);
+        QCOMPARE(charts.valAccuracySeries()->count(), 0);
+        QVERIFY(charts.runningAccuracyPoints().isEmpty());
+        QVERIFY(charts.learningRateSeries()->points().isEmpty());
+        QCOMPARE(charts.trainAccuracySeries()->chart()->series().size(), 3);
+        QVERIFY(charts.history().empty());
+    }
+
+    void savesPngAndCsv() {
+        QTemporaryDir dir;
+        TrainingCharts charts;
+        charts.resize(900, 500);
+        charts.reset(2);
+        charts.addEpoch(epochMetrics(1, 90.0, 95.0, 1e-3));
+        charts.addEpoch(epochMetrics(2, 96.0, 97.5, 1e-3));
+        const QString png = dir.filePath(QStringLiteral("charts.png"));
+        QVERIFY(charts.savePng(png));
+        QVERIFY(!QImage(png).isNull());
+        const QString csv = dir.filePath(QStringLiteral("history.csv"));
+        QVERIFY(charts.saveCsv(csv));
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QStringList lines =
+            QString::fromUtf8(file.readAll()).trimmed().split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 3);
+        QVERIFY(lines[2].startsWith(QStringLiteral("2,")));
+        QVERIFY(lines[2].contains(QStringLiteral("97.5")));
+        QString error;
+        QVERIFY(!charts.savePng(dir.filePath(QStringLiteral("missing/dir/c.png")), &error));
+        QVERIFY(!error.isEmpty());
+    }
+};
+
+QTEST_MAIN(TrainingChartsTest)
+#include "test_ui_training_charts.moc"
