@@ -101,6 +101,20 @@ class TrainingChartsTest : public QObject {
         QVERIFY(charts.history().empty());
     }
 
+    void epochStartNoiseIsLeftOutOfRunningCurves() {
+        TrainingCharts charts;
+        charts.reset(1);
+        mnist::BatchProgress p = batch(1, 1, 2.0, 20.0, 1e-3);
+        p.batches = 100;
+        charts.addBatch(p);  // a running mean over one batch out of 100: noise
+        QVERIFY(charts.runningLossPoints().isEmpty());
+        QCOMPARE(charts.learningRateSeries()->count(), 1);  // the LR is exact, so it is kept
+        p.batch = 50;
+        charts.addBatch(p);
+        QCOMPARE(charts.runningLossPoints().size(), 1);
+        QCOMPARE(charts.runningLossPoints().first().x(), 0.5);
+    }
+
     void savesPngAndCsv() {
         QTemporaryDir dir;
         TrainingCharts charts;

@@ -3,6 +3,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QCursor>
+#include <QGraphicsView>
 #include <QGridLayout>
 #include <QLegend>
 #include <QLegendMarker>
@@ -126,6 +127,8 @@ QChartView* TrainingCharts::makeView(QChart* chart) {
     chart->setMargins(QMargins(4, 4, 4, 4));
     auto* view = new QChartView(chart, this);
     view->setRenderHint(QPainter::Antialiasing);
+    // Partial updates left stale point markers behind when the axes rescale as data arrives.
+    view->setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
     view->setMinimumSize(260, 180);
     return view;
 }
@@ -239,6 +242,14 @@ void TrainingCharts::reset(int epochs) {
 
 void TrainingCharts::addBatch(const mnist::BatchProgress& p) {
     const double x = batchX(p);
+    if (p.lr > 0) {
+        lr_->append(x, p.lr);
+        lr_range_.add(p.lr);
+        updateLrAxis();
+    }
+    // A running mean over the first few batches of an epoch is mostly noise: leave out the
+    // first 5 % of each epoch so the curve does not spike at every epoch start.
+    if (p.batch * 20 < p.batches) return;
     const bool settles = p.epoch > 1;
     past_first_epoch_ = past_first_epoch_ || settles;
     runningSegment(running_loss_, loss_chart_, loss_x_, loss_y_, Quantity::Loss, p.epoch)
@@ -248,13 +259,8 @@ void TrainingCharts::addBatch(const mnist::BatchProgress& p) {
     running_epoch_ = p.epoch;
     loss_range_.add(p.running_loss, settles);
     acc_range_.add(p.running_acc, settles);
-    if (p.lr > 0) {
-        lr_->append(x, p.lr);
-        lr_range_.add(p.lr);
-    }
     updateLossAxis();
     updateAccuracyAxis();
-    updateLrAxis();
 }
 
 void TrainingCharts::addEpoch(const mnist::EpochMetrics& m) {
