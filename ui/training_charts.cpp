@@ -227,7 +227,8 @@ void TrainingCharts::reset(int epochs) {
     clearRunning(running_acc_);
     running_epoch_ = 0;
     for (QValueAxis* x : {loss_x_, acc_x_, lr_x_}) {
-        x->setRange(0, std::max(1, epochs));
+        // A little room past the last epoch so its point marker is not cut in half.
+        x->setRange(0, std::max(1, epochs) + 0.15);
         x->setTickInterval(std::max(1, epochs / 10));
     }
     history_.clear();

@@ -228,8 +228,8 @@ void TrainingPage::showFinished(const mnist::TrainResult& r) {
         appendLog(tr("— stopped, no checkpoint —"));
         return;
     }
-    const QString summary = tr("%1 best validation accuracy %2 % (epoch %3), saved as %4")
-                                .arg(r.stopped ? tr("Stopped.") : tr("Finished."))
+    const QString summary = tr("%1: best validation accuracy %2 % (epoch %3), saved as %4")
+                                .arg(r.stopped ? tr("Stopped") : tr("Finished"))
                                 .arg(r.best_val_acc, 0, 'f', 2)
                                 .arg(r.best_epoch)
                                 .arg(QFileInfo(QString::fromStdString(r.checkpoint)).fileName());
