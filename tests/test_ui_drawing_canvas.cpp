@@ -1,9 +1,12 @@
 // Tests for ui/drawing_canvas with the prediction path behind it (ui/prediction_panel,
 // ui/gray_image_conversion): QTest mouse strokes become a centred 28x28 digit, Clear empties it,
 // and a vertical stroke reads as 1 with the bundled model.
+#include <QAction>
+#include <QPointingDevice>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 #include <cmath>
 #include <exception>
@@ -126,6 +129,36 @@ class DrawingCanvasTest : public QObject {
         QVERIFY(panel->lastPrediction().blank);
         QVERIFY(allBlack(panel->previewImage()));
         QCOMPARE(panel->shownDigit(), QStringLiteral("?"));
+    }
+
+    void clearButtonAndTouchInput() {
+        QAction clear(QStringLiteral("Clear"));
+        DrawPredictPage page({&clear, new QAction(this), new QAction(this)});
+        page.resize(900, 600);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        DrawingCanvas* canvas = page.canvas();
+
+        // A finger drawing: touch events draw like the mouse.
+        QPointingDevice* touchscreen = QTest::createTouchDevice();
+        const QPoint a = canvas->toWidget({kSide * 0.5, kSide * 0.2}).toPoint();
+        const QPoint b = canvas->toWidget({kSide * 0.5, kSide * 0.8}).toPoint();
+        QTest::touchEvent(canvas, touchscreen).press(0, a, canvas);
+        QTest::touchEvent(canvas, touchscreen).move(0, (a + b) / 2, canvas);
+        QTest::touchEvent(canvas, touchscreen).move(0, b, canvas);
+        QTest::touchEvent(canvas, touchscreen).release(0, b, canvas);
+        QVERIFY(!canvas->isEmpty());
+        QCOMPARE(qGray(canvas->image().pixel(int(kSide / 2), int(kSide / 2))), 255);
+
+        // The "Clear canvas" button (its action) empties the canvas.
+        auto* button = page.findChild<QToolButton*>();
+        QVERIFY(button);
+        QCOMPARE(button->defaultAction(), &clear);
+        QSignalSpy triggered(&clear, &QAction::triggered);
+        QTest::mouseClick(button, Qt::LeftButton);
+        QCOMPARE(triggered.count(), 1);
+        QVERIFY(canvas->isEmpty());
+        QVERIFY(allBlack(canvas->image()));
     }
 
     void transparentPicturesKeepTheirInk() {

@@ -45,6 +45,7 @@ DrawPredictPage::DrawPredictPage(const DrawPredictActions& actions, QWidget* par
 
     connect(canvas_, &DrawingCanvas::imageChanged, this,
             [this] { panel_->setImage(canvas_->image()); });
+    connect(actions.clear, &QAction::triggered, canvas_, &DrawingCanvas::clear);
 }
 
 bool DrawPredictPage::openImage(const QString& path, QString* error) {
