@@ -5,6 +5,7 @@
 #include <QChart>
 #include <QLineSeries>
 #include <QLogValueAxis>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QValueAxis>
@@ -113,6 +114,23 @@ class TrainingChartsTest : public QObject {
         charts.addBatch(p);
         QCOMPARE(charts.runningLossPoints().size(), 1);
         QCOMPARE(charts.runningLossPoints().first().x(), 0.5);
+    }
+
+    void hoverNamesTheNearestPoint() {
+        TrainingCharts charts;
+        charts.reset(3);
+        charts.addEpoch(epochMetrics(1, 90.0, 95.0, 1e-3));
+        charts.addEpoch(epochMetrics(2, 96.0, 97.5, 1e-3));
+        QSignalSpy hovered(&charts, &TrainingCharts::pointHovered);
+        // Qt reports where on the line the mouse is; the text names the closest real point.
+        Q_EMIT charts.valAccuracySeries()->hovered(QPointF(1.8, 97.0), true);
+        QCOMPARE(hovered.count(), 1);
+        QCOMPARE(hovered.at(0).at(0).toString(),
+                 QStringLiteral("validation accuracy, epoch 2.00: 97.50 %"));
+        Q_EMIT charts.trainLossSeries()->hovered(QPointF(1.1, 0.1), true);
+        QCOMPARE(hovered.at(1).at(0).toString(), QStringLiteral("train loss, epoch 1.00: 0.2000"));
+        Q_EMIT charts.valAccuracySeries()->hovered(QPointF(1.8, 97.0), false);  // leaving: no text
+        QCOMPARE(hovered.count(), 2);
     }
 
     void savesPngAndCsv() {
