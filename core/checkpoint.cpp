@@ -10,6 +10,8 @@
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <torch/csrc/jit/serialization/export.h>
+#include <torch/csrc/jit/serialization/pickler.h>
 
 #include "core/errors.h"
 #include "core/model_factory.h"
@@ -45,6 +47,30 @@ void write_atomically(const std::string& path, const char* data, std::size_t siz
         fs::remove(tmp, ec);
         throw CheckpointError("cannot move the new checkpoint into place at " + path);
     }
+}
+
+// torch::pickle_save tags dicts with torch.jit._pickle.restore_type_tag, a global that PyTorch
+// >= 2.6's torch.load(weights_only=True) -- its default -- refuses. The same archive without
+// that tag is exactly what torch.save writes for a dict of tensors.
+std::vector<char> pickle_state_dict(const c10::Dict<std::string, torch::Tensor>& dict) {
+    std::vector<char> pickle_bytes;
+    torch::jit::Pickler pickler(
+        [&](const char* data, std::size_t size) { pickle_bytes.insert(pickle_bytes.end(), data, data + size); },
+        /*tensor_table=*/nullptr, /*type_renamer=*/nullptr, /*memoized_class_types=*/nullptr,
+        /*get_tensor_id=*/nullptr, /*tag_aggregates=*/false);
+    pickler.protocol();
+    pickler.pushIValue(dict);
+    pickler.stop();
+    std::vector<char> archive;
+    caffe2::serialize::PyTorchStreamWriter writer([&](const void* data, std::size_t size) {
+        const char* bytes = static_cast<const char*>(data);
+        archive.insert(archive.end(), bytes, bytes + size);
+        return size;
+    });
+    torch::jit::writeArchiveAndTensors("data", pickle_bytes.data(), pickle_bytes.size(),
+                                       pickler.tensorData(), writer);
+    writer.writeEndOfFile();
+    return archive;
 }
 
 std::string shape_string(const torch::Tensor& t) {
@@ -137,7 +163,7 @@ void save_checkpoint(const torch::nn::Module& net, const std::string& path,
     for (const auto& [key, tensor] : named_state(net)) {
         dict.insert(key, tensor.detach().to(torch::kCPU).contiguous());
     }
-    const std::vector<char> bytes = torch::pickle_save(dict);
+    const std::vector<char> bytes = pickle_state_dict(dict);
     if (const auto parent = fs::path(path).parent_path(); !parent.empty()) {
         std::error_code ec;
         fs::create_directories(parent, ec);
