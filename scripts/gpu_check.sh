@@ -3,6 +3,7 @@
 # LibTorch (the -DMNIST_BUILD_GUI=OFF path), runs the PyTorch interop checks, then the seed
 # experiments on CUDA. Header-only dependencies and zlib come from .deps/ (copied from this
 # machine's Debian packages) and gzip'd MNIST from .devdata/, both git-ignored.
+# Usage: scripts/gpu_check.sh [name "train flags" ...]
 set -uo pipefail
 out="${OUT:-/tmp/gpu_out}"
 mkdir -p "$out"
@@ -21,24 +22,46 @@ stamp "built"; nvidia-smi --query-gpu=name --format=csv,noheader
 stamp "interop"
 python3 scripts/pytorch_interop.py "$cli" .devdata /tmp/interop 2>&1 | tee "$out/interop.log"
 
-experiment() {  # name, args...
-    local name=$1; shift
-    stamp "experiment $name: $*"
-    timeout 200 "$cli" experiment --device cuda --data .devdata --out "/tmp/$name" --json "$@" \
-        >"$out/$name.json" 2>"/tmp/$name.err" || tail -3 "/tmp/$name.err"
-    python3 - "$out/$name.json" <<'PY'
-import json, sys
-try:
-    r = json.load(open(sys.argv[1]))
-    print(f"  {r['model']} final {r['final_mean']:.2f} ± {r['final_std']:.2f}  best {r['best_mean']:.2f}  last3 min {r['last3_min']:.2f}  ",
-          [round(x['final_acc'], 2) for x in r['runs']], [round(sum(e['seconds'] for e in x['epochs'])) for x in r['runs']])
-except Exception as e: print("  no result", e)
-PY
+# Each (variant, seed) trains in its own process at once: the small nets leave the GPU mostly
+# idle, so parallel runs cost little more than one. Arguments: name "flags" pairs.
+sweep() {
+    local pids=()
+    while (($#)); do
+        local name=$1 flags=$2; shift 2
+        for seed in 1 2 3; do
+            timeout 400 "$cli" experiment --device cuda --threads 1 --data .devdata --seeds "$seed" \
+                --out "/tmp/$name" --json $flags >"/tmp/${name}_$seed.json" 2>/dev/null &
+            pids+=($!)
+        done
+    done
+    wait "${pids[@]}"
 }
-experiment m3 --model Model_3
-experiment m3_stroke --model Model_3 --stroke 0.3
-cp /tmp/m3/seed_1/best_Model_3.pth "$out/m3_seed1.pth" 2>/dev/null
-cp /tmp/m3_stroke/seed_1/best_Model_3.pth "$out/m3_stroke_seed1.pth" 2>/dev/null
-experiment m2 --model Model_2
-experiment m1 --model Model_1
+stamp "sweep"
+# Variants from the command line (name "flags" ...), else the three models' own recipes.
+if (($#)); then sweep "$@"; else sweep m3 "--model Model_3" m2 "--model Model_2" m1 "--model Model_1"; fi
+for ckpt in $(ls /tmp/*/seed_1/best_Model_3.pth 2>/dev/null | head -5); do
+    cp "$ckpt" "$out/$(basename "$(dirname "$(dirname "$ckpt")")")_seed1.pth"
+done
+stamp "sweep done"
+python3 - "$out/sweep.json" /tmp/*_[123].json <<'PY'
+import json, statistics, sys, collections
+runs = collections.defaultdict(list)
+for path in sys.argv[2:]:
+    try:
+        r = json.load(open(path))
+    except Exception:
+        print("no result in", path); continue
+    name = path.split("/")[-1].rsplit("_", 1)[0]
+    runs[name] += [dict(x, recipe=r["recipe"]) for x in r["runs"]]
+summary = {}
+for name, rs in sorted(runs.items()):
+    finals = [x["final_acc"] for x in rs]
+    summary[name] = {"recipe": rs[0]["recipe"], "seeds": [x["seed"] for x in rs], "final": finals,
+                     "mean": statistics.mean(finals), "std": statistics.stdev(finals) if len(finals) > 1 else 0,
+                     "last3_min": min(x["last3_min"] for x in rs),
+                     "seconds": [round(sum(e["seconds"] for e in x["epochs"])) for x in rs]}
+    s = summary[name]
+    print(f"{name:12s} mean {s['mean']:.3f} ± {s['std']:.3f}  last3 min {s['last3_min']:.2f}  {[round(f, 2) for f in finals]}  {s['recipe']}")
+json.dump(summary, open(sys.argv[1], "w"), indent=1)
+PY
 stamp "done"
