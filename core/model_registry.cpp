@@ -39,14 +39,17 @@ const std::vector<Entry>& entries() {
           "The final model, under 8,000 parameters. Three 3x3 convolutions with BatchNorm reach "
           "a 7x7 receptive field before the only max-pool; a 1x1 convolution squeezes 16 "
           "channels to 10; three more 3x3 convolutions widen to 16 channels at 5x5; global "
-          "average pooling and a 16->10 linear layer classify. Trained with batch augmentation "
-          "(rotation, shift, zoom, stroke width) and a OneCycle schedule peaking at 0.02, which "
-          "is what lifts it from about 99.4 % to 99.5 %."},
+          "average pooling and a 16->10 linear layer classify. Trained in batches of 64 with "
+          "augmentation (rotation, shift, zoom, and thicker/thinner strokes) and a OneCycle "
+          "schedule peaking at 0.02: that recipe, not the architecture alone, lifts it from "
+          "about 99.4 % to 99.5 %."},
          [] { return SequentialNet(std::shared_ptr<SequentialNetImpl>(std::make_shared<Model3Impl>())); },
          [](TrainOptions& o) {
+             o.batch_size = 64;
              o.scheduler = SchedulerKind::OneCycle;
              o.max_lr = 0.02;
              o.augment = true;
+             o.augmentation.stroke(0.3);
          }},
     };
     return table;
