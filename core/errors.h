@@ -1,6 +1,7 @@
 #pragma once
 // The exceptions core throws. Every message names the file or value at fault and what is wrong,
 // so the CLI can print it as is and the GUI can show it in a dialog.
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -23,5 +24,15 @@ class InvalidArgument : public std::invalid_argument {
 public:
     using std::invalid_argument::invalid_argument;
 };
+
+// Throws InvalidArgument("<owner>: <option> must be <requirement>, got <value>") unless ok.
+template <typename T>
+void require_option(bool ok, const char* owner, const char* option, const T& value,
+                    const char* requirement) {
+    if (ok) return;
+    std::ostringstream message;
+    message << owner << ": " << option << " must be " << requirement << ", got " << value;
+    throw InvalidArgument(message.str());
+}
 
 }  // namespace mnist

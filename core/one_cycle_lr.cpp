@@ -14,10 +14,7 @@ constexpr double kPi = 3.14159265358979323846;
 
 template <typename T>
 void require(bool ok, const char* option, T value, const char* requirement) {
-    if (ok) return;
-    std::ostringstream message;
-    message << "OneCycleLR: " << option << " must be " << requirement << ", got " << value;
-    throw InvalidArgument(message.str());
+    require_option(ok, "OneCycleLR", option, value, requirement);
 }
 
 bool finite_positive(double value) {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <sstream>
 
 #include "core/errors.h"
 
@@ -13,10 +12,7 @@ namespace {
 
 template <typename T>
 void require(bool ok, const char* option, T value, const char* requirement) {
-    if (ok) return;
-    std::ostringstream message;
-    message << "ReduceLROnPlateau: " << option << " must be " << requirement << ", got " << value;
-    throw InvalidArgument(message.str());
+    require_option(ok, "ReduceLROnPlateau", option, value, requirement);
 }
 
 bool finite_at_least_zero(double value) {

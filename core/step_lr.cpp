@@ -1,7 +1,6 @@
 #include "core/step_lr.h"
 
 #include <cmath>
-#include <sstream>
 
 #include "core/errors.h"
 
@@ -11,10 +10,7 @@ namespace {
 
 template <typename T>
 void require(bool ok, const char* option, T value, const char* requirement) {
-    if (ok) return;
-    std::ostringstream message;
-    message << "StepLR: " << option << " must be " << requirement << ", got " << value;
-    throw InvalidArgument(message.str());
+    require_option(ok, "StepLR", option, value, requirement);
 }
 
 }  // namespace
