@@ -16,6 +16,7 @@
 #include "core/errors.h"
 #include "core/model_factory.h"
 #include "core/model_registry.h"
+#include "core/pytorch_state_dict_reader.h"
 
 namespace mnist {
 namespace fs = std::filesystem;
@@ -80,20 +81,27 @@ std::string shape_string(const torch::Tensor& t) {
 }
 
 // The checkpoint's tensors by key; throws when the file is not a pickled dict of tensors.
+// torch::pickle_load reads our own files; a state_dict saved from Python needs
+// read_pytorch_state_dict, because LibTorch 1.13 unpickles its OrderedDict as None.
 std::map<std::string, torch::Tensor> read_state_dict(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw CheckpointError("checkpoint " + path + " not found or unreadable");
     std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (bytes.empty()) throw CheckpointError("checkpoint " + path + " is empty");
     torch::IValue value;
+    bool loaded = false;
     try {
         value = torch::pickle_load(bytes);
-    } catch (const std::exception& e) {
-        std::string why = e.what();
-        why = why.substr(0, why.find('\n'));
-        throw CheckpointError("checkpoint " + path + " is not a PyTorch state_dict file (" + why + ")");
+        loaded = true;
+    } catch (const std::exception&) {
+        // Not ours; perhaps torch.save's. The fallback's error says why not, naming the file.
     }
-    if (!value.isGenericDict()) {
+    if (!loaded || !value.isGenericDict()) {
+        try {
+            return read_pytorch_state_dict(path);
+        } catch (const CheckpointError&) {
+            if (!loaded) throw;
+        }
         throw CheckpointError("checkpoint " + path + " holds a " + value.tagKind() +
                               ", not a state_dict (a dict of tensors)");
     }
