@@ -5,24 +5,28 @@
 namespace mnist {
 namespace {
 
-torch::Tensor uniform(std::int64_t n, double lo, double hi, const torch::TensorOptions& opts) {
-    return torch::rand({n}, opts) * (hi - lo) + lo;
+torch::Tensor uniform(std::int64_t n, double lo, double hi,
+                      const c10::optional<at::Generator>& generator,
+                      const torch::TensorOptions& opts) {
+    return torch::rand({n}, generator, opts) * (hi - lo) + lo;
 }
 
 }  // namespace
 
-torch::Tensor augment_batch(const torch::Tensor& images, const AugmentOptions& options) {
+torch::Tensor augment_batch(const torch::Tensor& images, const AugmentOptions& options,
+                            c10::optional<at::Generator> generator) {
     torch::NoGradGuard no_grad;
     const std::int64_t n = images.size(0);
     const auto opts = images.options();
     constexpr double kPi = 3.14159265358979323846;
 
-    const auto angle = uniform(n, -options.degrees(), options.degrees(), opts) * (kPi / 180.0);
-    const auto shear = uniform(n, -options.shear(), options.shear(), opts) * (kPi / 180.0);
-    const auto scale = uniform(n, options.scale_min(), options.scale_max(), opts);
+    const double radians = kPi / 180.0;
+    const auto angle = uniform(n, -options.degrees(), options.degrees(), generator, opts) * radians;
+    const auto shear = uniform(n, -options.shear(), options.shear(), generator, opts) * radians;
+    const auto scale = uniform(n, options.scale_min(), options.scale_max(), generator, opts);
     // grid coordinates span [-1, 1], so a shift of t x image size is 2t in grid units.
-    const auto tx = uniform(n, -options.translate(), options.translate(), opts) * 2.0;
-    const auto ty = uniform(n, -options.translate(), options.translate(), opts) * 2.0;
+    const auto tx = uniform(n, -options.translate(), options.translate(), generator, opts) * 2.0;
+    const auto ty = uniform(n, -options.translate(), options.translate(), generator, opts) * 2.0;
 
     // The grid maps output coordinates to input coordinates, so build the inverse of
     // "rotate, shear, then scale": dividing by the scale zooms in when scale > 1.
@@ -44,7 +48,7 @@ torch::Tensor augment_batch(const torch::Tensor& images, const AugmentOptions& o
     if (options.stroke() > 0.0) {
         // A 3x3 max-pool thickens strokes by about a pixel; a min-pool (max-pool of the negative)
         // thins them. Each image gets one, the other, or neither.
-        const auto pick = torch::rand({n, 1, 1, 1}, opts);
+        const auto pick = torch::rand({n, 1, 1, 1}, generator, opts);
         const auto thick = torch::max_pool2d(out, 3, 1, 1);
         const auto thin = -torch::max_pool2d(-out, 3, 1, 1);
         const double half = options.stroke() / 2.0;
