@@ -106,6 +106,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     quiet_errors_ = true;
     restoreSettings();
     locateData();
+    model_panel_->setDataDir(data_dir_);
     loadInitialCheckpoint();
     quiet_errors_ = false;
     updateActions();
@@ -247,6 +248,7 @@ bool MainWindow::setDataDir(const QString& dir) {
     data_dir_ = dir;
     QSettings().setValue(kDataDirKey, dir);
     training_page_->setDataLocation(dir, {});
+    model_panel_->setDataDir(dir);
     updateActions();
     return true;
 }

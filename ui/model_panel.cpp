@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -17,12 +18,14 @@
 #include <QThread>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <climits>
 #include <exception>
 
 #include "core/compute_device.h"
 #include "core/model_registry.h"
 #include "core/model_summary.h"
+#include "ui/augmentation_preview_widget.h"
 
 namespace mnist::ui {
 namespace {
@@ -39,6 +42,20 @@ QString recipeKey(const QString& model, const char* field) {
 void selectData(QComboBox* combo, const QString& data) {
     const int i = combo->findData(data);
     if (i >= 0) combo->setCurrentIndex(i);
+}
+
+QDoubleSpinBox* rangeBox(const QString& object_name, double lo, double hi, int decimals,
+                         double step, const QString& prefix, const QString& suffix,
+                         const QString& tool_tip) {
+    auto* box = new QDoubleSpinBox;
+    box->setObjectName(object_name);
+    box->setRange(lo, hi);
+    box->setDecimals(decimals);
+    box->setSingleStep(step);
+    box->setPrefix(prefix);
+    box->setSuffix(suffix);
+    box->setToolTip(tool_tip);
+    return box;
 }
 
 }  // namespace
@@ -130,7 +147,53 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     threads_->setSpecialValueText(tr("all cores"));
     threads_->setToolTip(tr("CPU threads for training (0 = all cores)"));
     reset_ = new QPushButton(tr("Reset to recommended"));
-    reset_->setToolTip(tr("Put back the recipe this model is meant to be trained with"));
+    reset_->setToolTip(
+        tr("Put back the recipe and augmentation ranges this model is meant to be trained with"));
+
+    // The augmentation ranges, as the CLI's --degrees, --translate, --scale-min/max, --shear
+    // and --stroke; shift and stroke read better as percentages.
+    const QString plus_minus = QStringLiteral("±");
+    degrees_ = rangeBox(QStringLiteral("augmentDegrees"), 0, 180, 0, 1, plus_minus,
+                        QStringLiteral("°"), tr("Rotate each image by up to this many degrees"));
+    translate_ =
+        rangeBox(QStringLiteral("augmentTranslate"), 0, 50, 0, 1, plus_minus, QStringLiteral(" %"),
+                 tr("Shift each image by up to this share of its size, per axis"));
+    scale_min_ = rangeBox(QStringLiteral("augmentScaleMin"), 0.3, 2.0, 2, 0.05, QString(),
+                          QStringLiteral("×"), tr("Smallest zoom (below 1 shrinks the digit)"));
+    scale_max_ = rangeBox(QStringLiteral("augmentScaleMax"), 0.3, 2.0, 2, 0.05, QString(),
+                          QStringLiteral("×"), tr("Largest zoom (above 1 enlarges the digit)"));
+    shear_ = rangeBox(QStringLiteral("augmentShear"), 0, 60, 0, 1, plus_minus, QStringLiteral("°"),
+                      tr("Slant each image by up to this many degrees"));
+    stroke_ =
+        rangeBox(QStringLiteral("augmentStroke"), 0, 100, 0, 5, QString(), QStringLiteral(" %"),
+                 tr("Share of the images drawn with a thicker or thinner pen"));
+    augmentation_preview_ = new AugmentationPreviewWidget;
+
+    auto* augmentation_box = new QGroupBox(tr("Augmentation"));
+    augmentation_box->setToolTip(
+        tr("The random transforms applied to training batches when Augment is on"));
+    augmentation_ = augmentation_box;
+    auto* grid = new QGridLayout(augmentation_box);
+    auto label = [](const QString& text, QWidget* buddy) {
+        auto* l = new QLabel(text);
+        l->setBuddy(buddy);
+        return l;
+    };
+    grid->addWidget(label(tr("&Rotation"), degrees_), 0, 0);
+    grid->addWidget(degrees_, 0, 1);
+    grid->addWidget(label(tr("S&hear"), shear_), 0, 2);
+    grid->addWidget(shear_, 0, 3);
+    grid->addWidget(label(tr("Sh&ift"), translate_), 1, 0);
+    grid->addWidget(translate_, 1, 1);
+    grid->addWidget(label(tr("Stro&ke"), stroke_), 1, 2);
+    grid->addWidget(stroke_, 1, 3);
+    grid->addWidget(label(tr("&Zoom"), scale_min_), 2, 0);
+    grid->addWidget(scale_min_, 2, 1);
+    grid->addWidget(label(tr("to"), scale_max_), 2, 2);
+    grid->addWidget(scale_max_, 2, 3);
+    grid->addWidget(augmentation_preview_, 3, 0, 1, 4);
+    grid->setColumnStretch(1, 1);
+    grid->setColumnStretch(3, 1);
 
     recipe_ = new QGroupBox(tr("Training recipe"));
     auto* form = new QFormLayout(recipe_);
@@ -159,10 +222,22 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(table_, 1);
     layout->addWidget(totals_);
     layout->addWidget(recipe_);
+    layout->addWidget(augmentation_);
 
     connect(model_, &QComboBox::currentIndexChanged, this, &ModelPanel::onModelIndexChanged);
     connect(scheduler_, &QComboBox::currentIndexChanged, this, &ModelPanel::updateMaxLrEnabled);
     connect(reset_, &QPushButton::clicked, this, &ModelPanel::resetToRecommended);
+    connect(augment_, &QCheckBox::toggled, this, &ModelPanel::updateAugmentationEnabled);
+    for (QDoubleSpinBox* box : {degrees_, translate_, scale_min_, scale_max_, shear_, stroke_}) {
+        connect(box, &QDoubleSpinBox::valueChanged, this, &ModelPanel::onAugmentationEdited);
+    }
+    // A zoom range never runs backwards: moving one end past the other drags it along.
+    connect(scale_min_, &QDoubleSpinBox::valueChanged, this, [this](double v) {
+        if (scale_max_->value() < v) scale_max_->setValue(v);
+    });
+    connect(scale_max_, &QDoubleSpinBox::valueChanged, this, [this](double v) {
+        if (scale_min_->value() > v) scale_min_->setValue(v);
+    });
 
     shown_model_ = currentModel();
     loadRecipe(shown_model_);
@@ -186,6 +261,7 @@ mnist::TrainOptions ModelPanel::options() const {
     o.scheduler = mnist::parse_scheduler(scheduler_->currentData().toString().toStdString());
     o.max_lr = max_lr_->value();
     o.augment = augment_->isChecked();
+    o.augmentation = augmentOptions();
     o.seed = static_cast<std::uint64_t>(seed_->value());
     o.device = device_->currentData().toString().toStdString();
     o.threads = threads_->value();
@@ -200,6 +276,15 @@ void ModelPanel::setOptions(const mnist::TrainOptions& o) {
     selectData(scheduler_, QString::fromLatin1(mnist::to_string(o.scheduler)));
     max_lr_->setValue(o.max_lr);
     augment_->setChecked(o.augment);
+    // Both zoom ends first widened, so the linking above cannot clip the new range.
+    scale_min_->setValue(std::min(o.augmentation.scale_min(), scale_min_->value()));
+    scale_max_->setValue(std::max(o.augmentation.scale_max(), scale_max_->value()));
+    scale_min_->setValue(o.augmentation.scale_min());
+    scale_max_->setValue(o.augmentation.scale_max());
+    degrees_->setValue(o.augmentation.degrees());
+    translate_->setValue(o.augmentation.translate() * 100.0);
+    shear_->setValue(o.augmentation.shear());
+    stroke_->setValue(o.augmentation.stroke() * 100.0);
     seed_->setValue(static_cast<int>(std::min<std::uint64_t>(o.seed, INT_MAX)));
     // "auto" means the GPU when there is one.
     selectData(device_, o.device == "auto" ? (mnist::cuda_available() ? QStringLiteral("cuda")
@@ -207,6 +292,8 @@ void ModelPanel::setOptions(const mnist::TrainOptions& o) {
                                            : QString::fromStdString(o.device));
     threads_->setValue(o.threads);
     updateMaxLrEnabled();
+    updateAugmentationEnabled();
+    onAugmentationEdited();  // also when no range changed: the preview follows the recipe
 }
 
 void ModelPanel::resetToRecommended() {
@@ -214,8 +301,31 @@ void ModelPanel::resetToRecommended() {
 }
 
 void ModelPanel::setEditable(bool editable) {
+    editable_ = editable;
     model_->setEnabled(editable);
     recipe_->setEnabled(editable);
+    updateAugmentationEnabled();
+}
+
+void ModelPanel::setDataDir(const QString& dir) {
+    augmentation_preview_->setDataDir(dir);
+}
+
+mnist::AugmentOptions ModelPanel::augmentOptions() const {
+    return mnist::AugmentOptions()
+        .degrees(degrees_->value())
+        .translate(translate_->value() / 100.0)
+        .scale(scale_min_->value(), scale_max_->value())
+        .shear(shear_->value())
+        .stroke(stroke_->value() / 100.0);
+}
+
+void ModelPanel::onAugmentationEdited() {
+    augmentation_preview_->setOptions(augmentOptions());
+}
+
+void ModelPanel::updateAugmentationEnabled() {
+    augmentation_->setEnabled(editable_ && augment_->isChecked());
 }
 
 void ModelPanel::onModelIndexChanged() {
@@ -287,6 +397,12 @@ void ModelPanel::saveRecipe(const QString& model) const {
                       QString::fromLatin1(mnist::to_string(o.scheduler)));
     settings.setValue(recipeKey(model, "max_lr"), o.max_lr);
     settings.setValue(recipeKey(model, "augment"), o.augment);
+    settings.setValue(recipeKey(model, "augment_degrees"), o.augmentation.degrees());
+    settings.setValue(recipeKey(model, "augment_translate"), o.augmentation.translate());
+    settings.setValue(recipeKey(model, "augment_scale_min"), o.augmentation.scale_min());
+    settings.setValue(recipeKey(model, "augment_scale_max"), o.augmentation.scale_max());
+    settings.setValue(recipeKey(model, "augment_shear"), o.augmentation.shear());
+    settings.setValue(recipeKey(model, "augment_stroke"), o.augmentation.stroke());
     settings.setValue(recipeKey(model, "seed"), static_cast<qulonglong>(o.seed));
     settings.setValue(recipeKey(model, "device"), QString::fromStdString(o.device));
     settings.setValue(recipeKey(model, "threads"), o.threads);
@@ -309,6 +425,17 @@ void ModelPanel::loadRecipe(const QString& model) {
     }
     o.max_lr = settings.value(recipeKey(model, "max_lr"), o.max_lr).toDouble();
     o.augment = settings.value(recipeKey(model, "augment"), o.augment).toBool();
+    const mnist::AugmentOptions a = o.augmentation;
+    auto number = [&](const char* field, double fallback) {
+        return settings.value(recipeKey(model, field), fallback).toDouble();
+    };
+    o.augmentation = mnist::AugmentOptions()
+                         .degrees(number("augment_degrees", a.degrees()))
+                         .translate(number("augment_translate", a.translate()))
+                         .scale(number("augment_scale_min", a.scale_min()),
+                                number("augment_scale_max", a.scale_max()))
+                         .shear(number("augment_shear", a.shear()))
+                         .stroke(number("augment_stroke", a.stroke()));
     o.seed =
         settings.value(recipeKey(model, "seed"), static_cast<qulonglong>(o.seed)).toULongLong();
     o.device = settings.value(recipeKey(model, "device"), QString::fromStdString(o.device))

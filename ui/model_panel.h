@@ -1,7 +1,8 @@
 #pragma once
 // The left-hand panel: which model, what it is (description and a layer-by-layer parameter
-// table), and the recipe to train it with. Each model remembers its own recipe in QSettings and
-// starts from the one registered in core.
+// table), the recipe to train it with, and the augmentation ranges with a preview of what they do
+// to real digits. Each model remembers its own recipe in QSettings and starts from the one
+// registered in core.
 #include <QString>
 #include <QWidget>
 
@@ -16,6 +17,8 @@ class QSpinBox;
 class QTableWidget;
 
 namespace mnist::ui {
+
+class AugmentationPreviewWidget;
 
 class ModelPanel : public QWidget {
     Q_OBJECT
@@ -34,6 +37,10 @@ class ModelPanel : public QWidget {
 
     QTableWidget* summaryTable() const { return table_; }
     QComboBox* modelCombo() const { return model_; }
+    AugmentationPreviewWidget* augmentationPreview() const { return augmentation_preview_; }
+
+    // Where the preview reads MNIST's test digits; empty when the data was not found.
+    void setDataDir(const QString& dir);
 
   public Q_SLOTS:
     void setCurrentModel(const QString& model);
@@ -50,6 +57,9 @@ class ModelPanel : public QWidget {
     void saveRecipe(const QString& model) const;
     void loadRecipe(const QString& model);
     void updateMaxLrEnabled();
+    void updateAugmentationEnabled();
+    mnist::AugmentOptions augmentOptions() const;
+    void onAugmentationEdited();
 
     QString shown_model_;  // whose recipe the widgets hold
     QComboBox* model_ = nullptr;
@@ -69,6 +79,16 @@ class ModelPanel : public QWidget {
     QComboBox* device_ = nullptr;
     QSpinBox* threads_ = nullptr;
     QPushButton* reset_ = nullptr;
+    bool editable_ = true;
+
+    QWidget* augmentation_ = nullptr;
+    QDoubleSpinBox* degrees_ = nullptr;
+    QDoubleSpinBox* translate_ = nullptr;  // percent of the image size
+    QDoubleSpinBox* scale_min_ = nullptr;
+    QDoubleSpinBox* scale_max_ = nullptr;
+    QDoubleSpinBox* shear_ = nullptr;
+    QDoubleSpinBox* stroke_ = nullptr;  // percent of the samples
+    AugmentationPreviewWidget* augmentation_preview_ = nullptr;
 };
 
 }  // namespace mnist::ui
