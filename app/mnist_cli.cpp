@@ -9,6 +9,7 @@
 #include "app/progress_bar.h"
 #include "core/bundled_model.h"
 #include "core/data_location.h"
+#include "core/drawn_digits.h"
 #include "core/errors.h"
 #include "core/evaluation.h"
 #include "core/experiment.h"
@@ -236,6 +237,45 @@ int run_predict(std::string checkpoint, const std::vector<std::string>& images, 
     return 0;
 }
 
+// Scores a checkpoint on MNIST test digits re-drawn like canvas drawings (core/drawn_digits.h).
+int run_drawn_eval(std::string checkpoint, const std::string& data, int count, std::uint64_t seed,
+                   const std::string& samples_dir, bool as_json) {
+    if (checkpoint.empty()) checkpoint = mnist::find_bundled_checkpoint(g_executable);
+    const mnist::Predictor predictor(checkpoint);
+    const mnist::DrawnDigitSet digits(mnist::resolve_data_dir(data, g_executable),
+                                      mnist::DrawnDigitOptions().count(count).seed(seed));
+    const mnist::DrawnDigitReport r = mnist::evaluate_drawn_digits(predictor, digits);
+    if (!samples_dir.empty()) {  // a few drawings, and a few of those misread
+        for (int i = 0; i < std::min(12, digits.size()); ++i)
+            mnist::save_drawn_digit(digits.render(i), i, samples_dir);
+        for (std::size_t e = 0; e < std::min<std::size_t>(12, r.errors.size()); ++e)
+            mnist::save_drawn_digit(digits.render(r.errors[e]), r.errors[e],
+                                    samples_dir + "/misread");
+    }
+    if (as_json) {
+        json buckets = json::array();
+        for (const auto& b : r.buckets)
+            buckets.push_back({{"name", b.name}, {"count", b.count}, {"accuracy", b.accuracy}});
+        std::cout << json{{"checkpoint", checkpoint}, {"count", r.count}, {"seed", seed},
+                          {"accuracy", r.accuracy},   {"correct", r.correct},
+                          {"blanks", r.blanks},       {"class_accuracy", r.class_accuracy},
+                          {"confusion", r.confusion}, {"buckets", buckets}}
+                         .dump(2)
+                  << "\n";
+        return 0;
+    }
+    std::printf("%s on %lld drawn digits (seed %llu): accuracy %.2f%% (%lld correct), "
+                "%lld called blank\n",
+                checkpoint.c_str(), static_cast<long long>(r.count),
+                static_cast<unsigned long long>(seed), r.accuracy,
+                static_cast<long long>(r.correct), static_cast<long long>(r.blanks));
+    for (int c = 0; c < 10; ++c) std::printf("  digit %d: %6.2f%%\n", c, r.class_accuracy[c]);
+    for (const auto& b : r.buckets)
+        std::printf("  %-24s %6lld  %6.2f%%\n", b.name.c_str(), static_cast<long long>(b.count),
+                    b.accuracy);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -277,6 +317,21 @@ int main(int argc, char** argv) {
     predict->add_option("images", images, "image files")->required();
     predict->add_flag("--json", json_out, "print JSON");
 
+    std::string samples_dir;
+    int drawn_count = 5000;
+    std::uint64_t drawn_seed = 1;
+    auto* drawn = app.add_subcommand("drawn-eval",
+                                     "accuracy on MNIST test digits re-drawn like canvas drawings");
+    drawn->add_option("--checkpoint", checkpoint,
+                      "a .pth state_dict (default: the bundled Model_3)");
+    drawn->add_option("--data", data, "directory holding the MNIST IDX files");
+    drawn->add_option("--count", drawn_count, "how many drawings (default 5000)")
+        ->check(CLI::Range(1, 1000000));
+    drawn->add_option("--seed", drawn_seed, "same seed, same drawings (default 1)");
+    drawn->add_option("--save-samples", samples_dir,
+                      "write a few drawings (and misread ones) as PGM files here");
+    drawn->add_flag("--json", json_out, "print JSON");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -300,6 +355,8 @@ int main(int argc, char** argv) {
         if (*experiment) return run_experiment(experiment_flags, seeds, markdown);
         if (*eval) return run_eval(checkpoint, data, limit, device, json_out);
         if (*predict) return run_predict(checkpoint, images, json_out);
+        if (*drawn)
+            return run_drawn_eval(checkpoint, data, drawn_count, drawn_seed, samples_dir, json_out);
     } catch (const mnist::InvalidArgument& e) {
         std::fprintf(stderr, "mnist-cli: %s\n", e.what());
         return 2;
