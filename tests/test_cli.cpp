@@ -57,6 +57,21 @@ private Q_SLOTS:
         QVERIFY(r.out.contains("Total params: 7,"));
     }
 
+    void recipeAugmentationIsKeptUnlessSwitchedOff() {
+        if (!std::filesystem::exists(MNIST_DATA_DIR "/train-images-idx3-ubyte")) QSKIP("MNIST not fetched");
+        QTemporaryDir dir;
+        const QStringList tiny = {"experiment", "--model", "Model_3", "--seeds", "1", "--epochs", "1",
+                                  "--limit-train", "128", "--limit-test", "50", "--data", MNIST_DATA_DIR,
+                                  "--out", dir.path(), "--markdown"};
+        const Run recipe = cli(tiny);
+        QCOMPARE(recipe.code, 0);
+        QVERIFY2(recipe.out.contains("augmentation (rotate"), recipe.out.constData());
+        QVERIFY2(recipe.out.contains("batch 64"), recipe.out.constData());
+        const Run off = cli(tiny + QStringList{"--no-augment"});
+        QCOMPARE(off.code, 0);
+        QVERIFY2(off.out.contains("no augmentation"), off.out.constData());
+    }
+
     void badInputExitsWithTwoAndSaysWhat_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("needle");
