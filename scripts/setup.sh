@@ -6,7 +6,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 # qt6-charts-dev needs libqt6opengl6-dev for its CMake config but pulls it in only as a
 # recommendation, which --no-install-recommends skips: it is named here explicitly.
-packages=(build-essential cmake ninja-build pkg-config zlib1g-dev
+# git: scripts/clean_room.sh (and its test) archive the checkout.
+packages=(build-essential cmake ninja-build pkg-config zlib1g-dev git
           libtorch-dev nlohmann-json3-dev libcli11-dev libstb-dev libopencv-imgproc-dev
           qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev)
 missing=()
