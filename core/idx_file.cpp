@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <utility>
@@ -17,10 +16,13 @@ namespace {
 
 // Sides outside this range cannot be a real image and usually mean a corrupt header.
 constexpr std::int64_t kMaxSide = 1024;
-// The payload buffer starts at most this big and then doubles, so a corrupt header promising
-// terabytes fails as "truncated" after reading the file rather than on a huge allocation. The
-// 47 MB MNIST training images still fit in the first, single read.
-constexpr std::size_t kFirstChunk = std::size_t{64} << 20;
+// No MNIST file holds more than the training set: 60,000 items, 47,040,000 bytes of pixels. A
+// header claiming more is refused before anything is allocated or inflated, so a small .gz whose
+// header promises 2e9 images cannot make us inflate gigabytes.
+constexpr std::int64_t kMaxCount = 60000;
+constexpr std::int64_t kMaxPayload = kMaxCount * 28 * 28;
+// Trailing data is counted up to this much, then reading stops: the file is refused either way.
+constexpr std::size_t kMaxExtraCounted = std::size_t{1} << 20;
 // gzread takes an unsigned and returns an int, so one call must stay below INT_MAX.
 constexpr std::size_t kMaxGzRead = std::size_t{1} << 30;
 
@@ -121,12 +123,10 @@ void check_magic(const std::string& path, const IdxKind& kind, std::int64_t foun
 
 void check_dims(const std::string& path, const IdxKind& kind,
                 const std::vector<std::int64_t>& dims) {
-    // Header ints are unsigned on disk, but anything past INT32_MAX is a negative count read by
-    // a signed writer or garbage, never a real dataset.
-    if (dims[0] < 1 || dims[0] > INT32_MAX) {
+    if (dims[0] < 1 || dims[0] > kMaxCount) {
         fail(path, std::string(kind.noun) + " count " + std::to_string(dims[0]) +
-                       " in the header is out of range (must be 1 to " + std::to_string(INT32_MAX) +
-                       ")");
+                       " in the header is out of range (must be 1 to " + std::to_string(kMaxCount) +
+                       ", the size of MNIST's training set)");
     }
     if (kind.ndims == 3) {
         const std::int64_t rows = dims[1];
@@ -135,20 +135,23 @@ void check_dims(const std::string& path, const IdxKind& kind,
             fail(path, "image dimensions " + std::to_string(rows) + "x" + std::to_string(cols) +
                            " in the header are outside 1.." + std::to_string(kMaxSide));
         }
+        const std::int64_t bytes = dims[0] * rows * cols;  // <= 60000 * 1024 * 1024, no overflow
+        if (bytes > kMaxPayload) {
+            fail(path, "the header promises " + std::to_string(dims[0]) + " images of " +
+                           std::to_string(rows) + "x" + std::to_string(cols) + " (" +
+                           std::to_string(bytes) + " bytes), more than the " +
+                           std::to_string(kMaxPayload) +
+                           " bytes of MNIST's training set that this reader accepts");
+        }
     }
 }
 
 // Reads exactly `expected` bytes into `data`, then insists the file ends there.
 void read_payload(GzReader& reader, const std::string& path, const IdxKind& kind,
                   std::size_t expected, std::vector<std::uint8_t>& data) {
-    std::size_t have = 0;
-    while (have < expected) {
-        data.resize(have + std::min(expected - have, std::max(have, kFirstChunk)));
-        const std::size_t want = data.size() - have;
-        const std::size_t got = reader.read(data.data() + have, want);
-        have += got;
-        if (got < want) break;
-    }
+    // check_dims bounds `expected` by kMaxPayload, so one allocation of it is safe.
+    data.resize(expected);
+    const std::size_t have = reader.read(data.data(), expected);
     if (have < expected) {
         std::string problem = "file is truncated: the header promises " + std::to_string(expected) +
                               " bytes of " + kind.noun + " data but only " + std::to_string(have) +
@@ -158,7 +161,15 @@ void read_payload(GzReader& reader, const std::string& path, const IdxKind& kind
     }
     std::array<std::uint8_t, 1 << 16> rest;
     std::size_t extra = 0;
-    for (std::size_t got; (got = reader.read(rest.data(), rest.size())) > 0;) extra += got;
+    for (std::size_t got;
+         extra <= kMaxExtraCounted && (got = reader.read(rest.data(), rest.size())) > 0;) {
+        extra += got;
+    }
+    if (extra > kMaxExtraCounted) {
+        fail(path, "more than " + std::to_string(kMaxExtraCounted) +
+                       " unexpected extra bytes after the " + std::to_string(expected) +
+                       " bytes of " + kind.noun + " data the header promises");
+    }
     if (extra > 0) {
         fail(path, std::to_string(extra) + " unexpected extra bytes after the " +
                        std::to_string(expected) + " bytes of " + kind.noun +
@@ -187,7 +198,7 @@ IdxContents read_idx(const std::string& path, const IdxKind& kind) {
     }
     check_dims(path, kind, contents.dims);
     std::int64_t expected = 1;
-    for (std::int64_t dim : contents.dims) expected *= dim;  // < 2^51, no overflow
+    for (std::int64_t dim : contents.dims) expected *= dim;  // <= kMaxPayload after check_dims
     read_payload(reader, path, kind, static_cast<std::size_t>(expected), contents.data);
     return contents;
 }

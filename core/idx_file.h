@@ -18,7 +18,9 @@ struct IdxImages {
 
 // Both throw DataError whose message names the file and the problem: missing or unreadable file,
 // wrong magic number, zero or absurd dimensions, file shorter or longer than its header promises,
-// (labels) a value outside 0-9. Files ending in .gz are decompressed.
+// (labels) a value outside 0-9, or a header claiming more than MNIST's training set (60,000
+// items, 60,000 x 28 x 28 bytes of pixels) -- refused before anything is allocated or inflated.
+// Files ending in .gz are decompressed.
 IdxImages read_idx_images(const std::string& path);
 std::vector<std::uint8_t> read_idx_labels(const std::string& path);
 

@@ -189,9 +189,24 @@ class TestIdxFile : public QObject {
             << QStringList{"truncated", "promises 24 bytes", "only 20"};
         QTest::newRow("truncated labels") << kReadLabels << truncated_labels << false
                                           << QStringList{"truncated", "promises 5 bytes", "only 4"};
+        // Header claims beyond MNIST's training set are refused before anything is allocated or
+        // inflated: the gz bomb below promises 2e9 images and holds 8 MiB of zeros (8 KiB packed).
         QTest::newRow("huge count, tiny file")
             << kReadImages << idx_bytes(images, {2000000000u, 1024, 1024}, pixel_payload()) << false
-            << QStringList{"truncated", "only 24"};
+            << QStringList{"count 2000000000", "out of range", "1 to 60000"};
+        QTest::newRow("gz bomb") << kReadImages
+                                 << idx_bytes(images, {2000000000u, 28, 28}, Bytes(8 << 20)) << true
+                                 << QStringList{"count 2000000000", "out of range"};
+        QTest::newRow("60000 huge images")
+            << kReadImages << idx_bytes(images, {60000, 1024, 1024}, pixel_payload()) << true
+            << QStringList{"promises 60000 images of 1024x1024", "more than the 47040000 bytes"};
+        QTest::newRow("too many labels") << kReadLabels << idx_bytes(labels, {60001}, Bytes(60001))
+                                         << true << QStringList{"count 60001", "out of range"};
+        Bytes trailing_bomb = good_images();
+        trailing_bomb.resize(trailing_bomb.size() + (8 << 20));
+        QTest::newRow("trailing gz bomb")
+            << kReadImages << trailing_bomb << true
+            << QStringList{"more than 1048576 unexpected extra bytes", "after the 24 bytes"};
         QTest::newRow("trailing bytes")
             << kReadImages << trailing_images << false
             << QStringList{"3 unexpected extra bytes", "after the 24 bytes"};
