@@ -19,6 +19,13 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// Training stopped because the loss or the weights became NaN or infinite: almost always a
+// learning rate (or another setting) too large for the model. Nothing of the run is saved after it.
+class TrainingDiverged : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 // A user-supplied value (option, model name, device) is invalid.
 class InvalidArgument : public std::invalid_argument {
 public:

@@ -50,10 +50,18 @@ struct Storage {
     torch::ScalarType dtype;
     std::int64_t numel;
 };
+// What _rebuild_tensor_v2 describes: a view into a storage whose bytes are only read, and checked
+// against the storage's dtype and size, once the state_dict key the tensor belongs to is known.
+struct TensorView {
+    Storage storage;
+    std::int64_t offset;
+    std::vector<std::int64_t> size;
+    std::vector<std::int64_t> stride;
+};
 
 struct Value {
     std::variant<None, bool, std::int64_t, double, std::string, Bytes, Tuple, Dict, Global,
-                 StorageType, Storage, torch::Tensor>
+                 StorageType, Storage, TensorView>
         v;
 };
 
@@ -255,6 +263,24 @@ class StateDictUnpickler {
                               std::to_string(op_position_) + " of data.pkl");
     }
 
+    // The tensor stored under `key`, its bytes read from the archive. Throws CheckpointError
+    // naming the file and the key when its storage record is missing or not exactly the size
+    // that the storage's dtype and element count need: nothing is copied from a record before.
+    torch::Tensor tensor(const std::string& key, const TensorView& view) {
+        try {
+            const auto& bytes = storage_bytes(view.storage);
+            if (view.storage.numel == 0 || !bytes.first.get()) {
+                return torch::empty(view.size, torch::dtype(view.storage.dtype));
+            }
+            return torch::from_blob(bytes.first.get(), {view.storage.numel},
+                                    torch::dtype(view.storage.dtype))
+                .as_strided(view.size, view.stride, view.offset)
+                .clone();
+        } catch (const StorageProblem& problem) {
+            throw CheckpointError("checkpoint " + path_ + ": tensor " + key + ": " + problem.what);
+        }
+    }
+
   private:
     // -- reading bytes --
     void need(std::uint64_t n) const {
@@ -437,7 +463,7 @@ class StateDictUnpickler {
         return Value{Storage{key, type->dtype, numel}};
     }
 
-    torch::Tensor rebuild_tensor(const std::vector<Value>& args) {
+    TensorView rebuild_tensor(const std::vector<Value>& args) {
         // (storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
         if (args.size() != 6 && args.size() != 7)
             fail("_rebuild_tensor_v2 with unexpected arguments");
@@ -454,6 +480,11 @@ class StateDictUnpickler {
         }
         if (size.size() != stride.size() || offset < 0)
             fail("a tensor whose stride does not fit its size");
+        std::uint64_t byte_count = 0;
+        if (__builtin_mul_overflow(static_cast<std::uint64_t>(storage->numel),
+                                   c10::elementSize(storage->dtype), &byte_count)) {
+            fail("a storage too large to address");
+        }
 
         // The last element the view touches must lie inside the storage.
         bool empty = false;
@@ -467,34 +498,39 @@ class StateDictUnpickler {
             }
         }
         if (!empty && last >= storage->numel) fail("a tensor that reaches past its storage");
-
-        const auto& bytes = storage_bytes(*storage);
-        if (empty) return torch::empty(size, torch::dtype(storage->dtype));
-        return torch::from_blob(bytes.first.get(), {storage->numel}, torch::dtype(storage->dtype))
-            .as_strided(size, stride, offset)
-            .clone();
+        // Every tensor viewing one storage must agree on what the storage is.
+        const auto [it, inserted] = storage_kinds_.try_emplace(storage->key, *storage);
+        if (!inserted &&
+            (it->second.dtype != storage->dtype || it->second.numel != storage->numel)) {
+            fail("storage " + storage->key + " used with two different types or sizes");
+        }
+        return TensorView{*storage, offset, size, stride};
     }
 
-    // The record data/<key>, read once however many tensors view it.
+    struct StorageProblem {
+        std::string what;
+    };
+
+    // The record data/<key>, read once however many tensors view it; its size is checked against
+    // numel x the dtype's element size before anything is copied out of it.
     const std::pair<at::DataPtr, std::size_t>& storage_bytes(const Storage& storage) {
         auto [it, inserted] = storages_.try_emplace(storage.key, storage);
-        if (!inserted) {
-            if (it->second.dtype != storage.dtype || it->second.numel != storage.numel) {
-                fail("storage " + storage.key + " used with two different types or sizes");
-            }
-            return it->second.bytes;
-        }
+        if (!inserted) return it->second.bytes;
         const std::string record = "data/" + storage.key;
         const std::uint64_t expected =
             static_cast<std::uint64_t>(storage.numel) * c10::elementSize(storage.dtype);
         if (!archive_.hasRecord(record)) {
             if (expected == 0) return it->second.bytes;
-            fail("the storage record " + record + " is missing");
+            storages_.erase(it);
+            throw StorageProblem{"the storage record " + record + " is missing"};
         }
         auto [data, size] = archive_.getRecord(record);
         if (size != expected) {
-            fail("the storage record " + record + " has " + std::to_string(size) + " bytes where " +
-                 std::to_string(expected) + " are needed");
+            storages_.erase(it);
+            throw StorageProblem{"the storage record " + record + " has " + std::to_string(size) +
+                                 " bytes where " + std::to_string(expected) + " (" +
+                                 std::to_string(storage.numel) + " " +
+                                 c10::toString(storage.dtype) + " values) are needed"};
         }
         it->second.bytes = {std::move(data), size};
         return it->second.bytes;
@@ -516,6 +552,7 @@ class StateDictUnpickler {
     std::vector<Value> stack_;
     std::vector<std::size_t> marks_;
     std::unordered_map<std::uint64_t, Value> memo_;
+    std::map<std::string, Storage> storage_kinds_;
     std::map<std::string, LoadedStorage> storages_;
 };
 
@@ -570,12 +607,13 @@ std::map<std::string, torch::Tensor> read_archive(const std::string& path) {
     }
     std::map<std::string, torch::Tensor> state;
     for (const auto& [key, value] : **dict) {
-        const auto* tensor = std::get_if<torch::Tensor>(&value.v);
-        if (!tensor) {
+        if (!std::holds_alternative<TensorView>(value.v)) {
             throw CheckpointError("checkpoint " + path + " is a dict but not a state_dict (" + key +
                                   " is " + describe(value) + ", not a tensor)");
         }
-        state[key] = *tensor;
+    }
+    for (const auto& [key, value] : **dict) {
+        state[key] = unpickler.tensor(key, std::get<TensorView>(value.v));
     }
     return state;
 }

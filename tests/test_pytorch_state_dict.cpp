@@ -17,6 +17,7 @@
 #include "core/errors.h"
 #include "core/model_factory.h"
 #include "core/pytorch_state_dict_reader.h"
+#include "torch_zip_records.h"
 
 using namespace std::string_literals;
 
@@ -32,25 +33,9 @@ torch::Tensor fixture_values(std::int64_t index, at::IntArrayRef size) {
     return ((i * 7 + index * 13) % 251 - 125).to(torch::kFloat32).div(128).reshape(size);
 }
 
-using Records = std::map<std::string, std::string>;
-
-// The records of a torch.save zip, without its folder name.
-Records read_records(const std::string& path) {
-    caffe2::serialize::PyTorchStreamReader reader(path);
-    Records records;
-    for (const auto& name : reader.getAllRecords()) {
-        auto [data, size] = reader.getRecord(name);
-        records[name] = std::string(static_cast<const char*>(data.get()), size);
-    }
-    return records;
-}
-
-void write_records(const std::string& path, Records records) {
-    records.erase("version");  // the writer adds it
-    caffe2::serialize::PyTorchStreamWriter writer(path);
-    for (const auto& [name, data] : records) writer.writeRecord(name, data.data(), data.size());
-    writer.writeEndOfFile();
-}
+using test_support::read_records;
+using test_support::Records;
+using test_support::write_records;
 
 // A plain dict {'w': tensor of `size` floats viewing storage '0' of `numel` floats}, pickled by
 // hand the way torch.save would pickle it.
@@ -221,8 +206,7 @@ class TestPytorchStateDict : public QObject {
             QString::fromStdString(message_of([&] { mnist::read_pytorch_state_dict(file); }));
         QVERIFY2(direct.contains("unsupported.pth"), qPrintable(direct));
         QVERIFY2(direct.contains(reason), qPrintable(direct));
-        // Through the checkpoint loader LibTorch's own unpickler goes first; whichever refuses
-        // last, the message names the file.
+        // The checkpoint loader reads through the same reader; its message names the file too.
         const QString loaded =
             QString::fromStdString(message_of([&] { mnist::load_model_checkpoint(file); }));
         QVERIFY2(loaded.contains("unsupported.pth"), qPrintable(loaded));
