@@ -149,6 +149,10 @@ QString PredictionPanel::shownDigit() const {
     return digit_->text();
 }
 
+QString PredictionPanel::caption() const {
+    return confidence_->text();
+}
+
 void PredictionPanel::setImage(const QImage& image) {
     pending_ = image;
     debounce_.start();
@@ -196,12 +200,11 @@ bool PredictionPanel::loadCheckpoint(const QString& path) {
     }
     showCheckpoint();
     Q_EMIT checkpointChanged(path);
-    // Re-classify whatever is on the canvas with the new model.
-    if (!last_.input.blank) {
-        last_ = predictor_->predict(last_.input);
-        showPrediction();
-        Q_EMIT predictionUpdated();
-    }
+    // Re-classify whatever is on the canvas with the new model; an empty canvas still needs its
+    // text to change from "no model" to an invitation to draw.
+    if (!last_.input.blank) last_ = predictor_->predict(last_.input);
+    showPrediction();
+    Q_EMIT predictionUpdated();
     return true;
 }
 

@@ -41,6 +41,8 @@ class PredictionPanel : public QWidget {
     const mnist::Prediction& lastPrediction() const { return last_; }
     const QImage& previewImage() const;
     QString shownDigit() const;
+    // The line under the digit: how sure the model is, or what to do next.
+    QString caption() const;
     bool isPredictionPending() const { return debounce_.isActive(); }
 
   public Q_SLOTS:
