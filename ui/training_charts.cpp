@@ -3,6 +3,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QCursor>
+#include <QFontMetricsF>
 #include <QGraphicsView>
 #include <QGridLayout>
 #include <QLegend>
@@ -15,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "core/errors.h"
 #include "core/history_csv.h"
@@ -33,15 +35,33 @@ double batchX(const mnist::BatchProgress& p) {
     return (p.epoch - 1) + static_cast<double>(p.batch) / std::max<std::int64_t>(p.batches, 1);
 }
 
-QValueAxis* makeEpochAxis(int epochs) {
+QValueAxis* makeEpochAxis() {
     auto* axis = new QValueAxis;
     axis->setTitleText(QObject::tr("epoch"));
     axis->setLabelFormat(QStringLiteral("%.0f"));
     axis->setTickType(QValueAxis::TicksDynamic);
     axis->setTickAnchor(0);
-    axis->setTickInterval(std::max(1, epochs / 10));
-    axis->setRange(0, std::max(1, epochs));
+    axis->setTickInterval(1);
+    axis->setRange(0, 1);
     return axis;
+}
+
+// Qt Charts gives each tick label the axis width divided by the number of ticks, less 4 px of
+// padding on either side, and shortens a label that does not fit; 4 px more covers the text
+// item's margins and rounding.
+constexpr qreal kTickLabelPadding = 2 * 4.0 + 4.0;
+
+// The smallest of 1, 2, 5, 10, 20, 50, ... epochs between labels at which every label fits.
+int epochTickInterval(int epochs, qreal axis_width, const QFont& font) {
+    const qreal label =
+        QFontMetricsF(font).horizontalAdvance(QString::number(epochs)) + kTickLabelPadding;
+    for (int decade = 1;; decade *= 10) {
+        for (const int step : {1, 2, 5}) {
+            const int interval = step * decade;
+            const int ticks = epochs / interval + 1;
+            if (interval >= epochs || axis_width / ticks >= label) return interval;
+        }
+    }
 }
 
 }  // namespace
@@ -65,7 +85,7 @@ TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent) {
 
     loss_chart_ = new QChart;
     loss_chart_->setTitle(tr("Loss (cross-entropy)"));
-    loss_x_ = makeEpochAxis(1);
+    loss_x_ = makeEpochAxis();
     loss_y_ = new QValueAxis;
     loss_y_->setLabelFormat(QStringLiteral("%.2f"));
     loss_chart_->addAxis(loss_x_, Qt::AlignBottom);
@@ -77,7 +97,7 @@ TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent) {
 
     acc_chart_ = new QChart;
     acc_chart_->setTitle(tr("Accuracy (%)"));
-    acc_x_ = makeEpochAxis(1);
+    acc_x_ = makeEpochAxis();
     acc_y_ = new QValueAxis;
     acc_y_->setLabelFormat(QStringLiteral("%.1f"));
     acc_chart_->addAxis(acc_x_, Qt::AlignBottom);
@@ -87,9 +107,9 @@ TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent) {
     val_acc_ = addSeries(acc_chart_, acc_x_, acc_y_, tr("validation"), kValColor, true, 2.5);
     acc_view_ = makeView(acc_chart_);
 
-    auto* lr = new QChart;
+    auto* lr = lr_chart_ = new QChart;
     lr->setTitle(tr("Learning rate (log scale)"));
-    lr_x_ = makeEpochAxis(1);
+    lr_x_ = makeEpochAxis();
     lr_axis_ = new QLogValueAxis;
     lr_axis_->setBase(10);
     lr_axis_->setLabelFormat(QStringLiteral("%.0e"));
@@ -101,6 +121,11 @@ TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent) {
     lr->legend()->hide();
     lr_view_ = makeView(lr);
 
+    for (auto [chart, axis] : {std::pair{loss_chart_, loss_x_}, std::pair{acc_chart_, acc_x_},
+                               std::pair{lr_chart_, lr_x_}}) {
+        connect(chart, &QChart::plotAreaChanged, this,
+                [this, chart = chart, axis = axis] { fitEpochTicks(chart, axis); });
+    }
     for (QLineSeries* s : {train_loss_, val_loss_}) watchHover(s, Quantity::Loss);
     for (QLineSeries* s : {train_acc_, val_acc_}) watchHover(s, Quantity::Accuracy);
     watchHover(lr_, Quantity::LearningRate);
@@ -226,10 +251,12 @@ void TrainingCharts::reset(int epochs) {
     clearRunning(running_loss_);
     clearRunning(running_acc_);
     running_epoch_ = 0;
-    for (QValueAxis* x : {loss_x_, acc_x_, lr_x_}) {
+    epochs_ = std::max(1, epochs);
+    for (auto [chart, x] : {std::pair{loss_chart_, loss_x_}, std::pair{acc_chart_, acc_x_},
+                            std::pair{lr_chart_, lr_x_}}) {
         // A little room past the last epoch so its point marker is not cut in half.
-        x->setRange(0, std::max(1, epochs) + 0.15);
-        x->setTickInterval(std::max(1, epochs / 10));
+        x->setRange(0, epochs_ + 0.15);
+        fitEpochTicks(chart, x);
     }
     history_.clear();
     loss_range_ = {};
@@ -277,6 +304,17 @@ void TrainingCharts::addEpoch(const mnist::EpochMetrics& m) {
     acc_range_.add(m.val_acc, true);
     updateLossAxis();
     updateAccuracyAxis();
+}
+
+void TrainingCharts::fitEpochTicks(QChart* chart, QValueAxis* axis) {
+    const qreal width = chart->plotArea().width();
+    // Before the first layout there is no width to fit; the plot area's change brings us back.
+    const int interval = width > 0 ? epochTickInterval(epochs_, width, axis->labelsFont())
+                                   : std::max(1, epochs_ / 10);
+    if (axis->tickInterval() != interval) axis->setTickInterval(interval);
+    // A mark for every epoch between the labels, while there are few enough to tell apart.
+    const int minor = interval <= 5 ? interval - 1 : 0;
+    if (axis->minorTickCount() != minor) axis->setMinorTickCount(minor);
 }
 
 void TrainingCharts::updateLossAxis() {

@@ -91,6 +91,10 @@ class TrainingCharts : public QWidget {
     QLineSeries* runningSegment(std::vector<QLineSeries*>& parts, QChart* chart, QValueAxis* x,
                                 QValueAxis* y, Quantity quantity, int epoch);
     void clearRunning(std::vector<QLineSeries*>& parts);
+    // Labels every epoch when the numbers fit side by side in the plot's width, else every 2nd,
+    // 5th, 10th, ... epoch (minor ticks keep a mark per epoch): Qt Charts would otherwise shorten
+    // the labels that do not fit their share of the axis to "...".
+    void fitEpochTicks(QChart* chart, QValueAxis* axis);
     void updateLossAxis();
     void updateAccuracyAxis();
     void updateLrAxis();
@@ -107,6 +111,8 @@ class TrainingCharts : public QWidget {
     QLogValueAxis* lr_axis_ = nullptr;
     QChart* loss_chart_ = nullptr;
     QChart* acc_chart_ = nullptr;
+    QChart* lr_chart_ = nullptr;
+    int epochs_ = 1;
     std::vector<QLineSeries*> running_loss_;  // one segment per epoch
     std::vector<QLineSeries*> running_acc_;
     int running_epoch_ = 0;
