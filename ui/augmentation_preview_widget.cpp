@@ -25,7 +25,7 @@ constexpr int kDebounceMs = 200;
 constexpr int kPairGap = 4;  // between columns
 constexpr int kRowGap = 8;   // between the two rows of pairs
 constexpr int kMinCell = 20;
-constexpr int kMaxCell = 28 * 3;
+constexpr int kMaxCell = 28;  // MNIST's own pixels, one to one: crisp and compact
 
 // White ink on black, as MNIST shows its digits.
 QImage toImage(const std::vector<float>& pixels) {
@@ -126,14 +126,19 @@ AugmentationPreviewWidget::AugmentationPreviewWidget(QWidget* parent) : QWidget(
     shuffle_ = new QPushButton(tr("Shuffle"));
     shuffle_->setToolTip(tr("Show other digits with other random augmentations"));
 
-    auto* bottom = new QHBoxLayout;
-    bottom->addWidget(caption_, 1);
-    bottom->addWidget(shuffle_);
+    // The caption and Shuffle sit beside the grid, in the width its 28 px cells leave free,
+    // rather than below it: the panel is short of height, not of width.
+    auto* side = new QVBoxLayout;
+    side->addWidget(caption_);
+    side->addWidget(shuffle_);
+    side->addStretch(1);
+    auto* samples = new QHBoxLayout;
+    samples->addWidget(grid_, 1);
+    samples->addLayout(side);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(grid_);
+    layout->addLayout(samples);
     layout->addWidget(explanation_);
-    layout->addLayout(bottom);
 
     debounce_ = new QTimer(this);
     debounce_->setSingleShot(true);

@@ -1,9 +1,7 @@
 #include "ui/model_panel.h"
 
-#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
-#include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -44,6 +42,15 @@ void selectData(QComboBox* combo, const QString& data) {
     if (i >= 0) combo->setCurrentIndex(i);
 }
 
+// The scroll area around the panel sizes it by preferred heights (its labels wrap), so a table
+// asking for QTableWidget's default height would push the Augmentation section off a 800 px
+// screen. This one asks for its minimum and takes whatever height is left over.
+class LayerTable : public QTableWidget {
+  public:
+    using QTableWidget::QTableWidget;
+    QSize sizeHint() const override { return {QTableWidget::sizeHint().width(), minimumHeight()}; }
+};
+
 QDoubleSpinBox* rangeBox(const QString& object_name, double lo, double hi, int decimals,
                          double step, const QString& prefix, const QString& suffix,
                          const QString& tool_tip) {
@@ -82,7 +89,7 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     description_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     description_->setToolTip(tr("How this model is built and trained"));
 
-    table_ = new QTableWidget(0, 4);
+    table_ = new LayerTable(0, 4);
     table_->setHorizontalHeaderLabels({tr("Layer"), tr("Type"), tr("Output shape"), tr("Params")});
     table_->verticalHeader()->hide();
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -94,7 +101,9 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     table_->setToolTip(
         tr("Every layer with the shape of its output for one 28×28 image and its "
            "number of learned parameters; the last row is the total"));
-    table_->setMinimumHeight(160);
+    // Header and four layers at least; the table takes whatever height the panel has left.
+    table_->setMinimumHeight(table_->horizontalHeader()->sizeHint().height() +
+                             4 * table_->verticalHeader()->defaultSectionSize() + 4);
     totals_ = new QLabel;
     totals_->setWordWrap(true);
 
@@ -129,10 +138,6 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     max_lr_->setRange(0.0001, 10.0);
     max_lr_->setSingleStep(0.001);
     max_lr_->setToolTip(tr("OneCycle's peak learning rate"));
-    augment_ = new QCheckBox(tr("Augment (rotate, shift, zoom, stroke)"));
-    augment_->setToolTip(
-        tr("Randomly transform each training batch so the model generalizes to "
-           "hand-drawn digits"));
     seed_ = new QSpinBox;
     seed_->setRange(0, INT_MAX);
     seed_->setToolTip(tr("Random seed: the same seed and recipe give the same run"));
@@ -169,55 +174,67 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
                  tr("Share of the images drawn with a thicker or thinner pen"));
     augmentation_preview_ = new AugmentationPreviewWidget;
 
-    auto* augmentation_box = new QGroupBox(tr("Augmentation"));
-    augmentation_box->setToolTip(
-        tr("The random transforms applied to training batches when Augment is on"));
-    augmentation_ = augmentation_box;
-    auto* grid = new QGridLayout(augmentation_box);
+    // The title's check box switches augmentation on; unchecked, the ranges are locked.
+    augmentation_ = new QGroupBox(tr("Augmentation (rotate, shift, zoom, stroke)"));
+    augmentation_->setCheckable(true);
+    augmentation_->setToolTip(
+        tr("Randomly transform each training batch within these ranges so the model "
+           "generalizes to hand-drawn digits"));
+    auto* grid = new QGridLayout(augmentation_);
     auto label = [](const QString& text, QWidget* buddy) {
         auto* l = new QLabel(text);
         l->setBuddy(buddy);
         return l;
     };
+    // Three ranges to a row; the zoom's two ends stay side by side.
     grid->addWidget(label(tr("&Rotation"), degrees_), 0, 0);
     grid->addWidget(degrees_, 0, 1);
-    grid->addWidget(label(tr("S&hear"), shear_), 0, 2);
-    grid->addWidget(shear_, 0, 3);
-    grid->addWidget(label(tr("Sh&ift"), translate_), 1, 0);
-    grid->addWidget(translate_, 1, 1);
-    grid->addWidget(label(tr("Stro&ke"), stroke_), 1, 2);
-    grid->addWidget(stroke_, 1, 3);
-    grid->addWidget(label(tr("&Zoom"), scale_min_), 2, 0);
-    grid->addWidget(scale_min_, 2, 1);
-    grid->addWidget(label(tr("to"), scale_max_), 2, 2);
-    grid->addWidget(scale_max_, 2, 3);
-    grid->addWidget(augmentation_preview_, 3, 0, 1, 4);
-    grid->setColumnStretch(1, 1);
-    grid->setColumnStretch(3, 1);
+    grid->addWidget(label(tr("Sh&ift"), translate_), 0, 2);
+    grid->addWidget(translate_, 0, 3);
+    grid->addWidget(label(tr("S&hear"), shear_), 0, 4);
+    grid->addWidget(shear_, 0, 5);
+    grid->addWidget(label(tr("&Zoom"), scale_min_), 1, 0);
+    grid->addWidget(scale_min_, 1, 1);
+    grid->addWidget(label(tr("to"), scale_max_), 1, 2);
+    grid->addWidget(scale_max_, 1, 3);
+    grid->addWidget(label(tr("Stro&ke"), stroke_), 1, 4);
+    grid->addWidget(stroke_, 1, 5);
+    grid->addWidget(augmentation_preview_, 2, 0, 1, 6);
+    for (int column : {1, 3, 5}) grid->setColumnStretch(column, 1);
 
+    // Two fields to a row, pairs that belong together side by side, so the recipe leaves room
+    // for the Augmentation section in a 800 px high window.
     recipe_ = new QGroupBox(tr("Training recipe"));
-    auto* form = new QFormLayout(recipe_);
-    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    form->addRow(tr("Epochs"), epochs_);
-    form->addRow(tr("Batch size"), batch_size_);
-    form->addRow(tr("Learning rate"), lr_);
-    form->addRow(tr("Optimizer"), optimizer_);
-    form->addRow(tr("Scheduler"), scheduler_);
-    form->addRow(tr("Max LR"), max_lr_);
-    form->addRow(QString(), augment_);
-    form->addRow(tr("Seed"), seed_);
-    // Device and threads share a row so the whole recipe fits a 800 px high window.
-    auto* device_row = new QHBoxLayout;
-    device_row->addWidget(device_, 1);
-    device_row->addWidget(new QLabel(tr("Threads")));
-    device_row->addWidget(threads_, 1);
-    form->addRow(tr("Device"), device_row);
-    form->addRow(QString(), reset_);
+    auto* form = new QGridLayout(recipe_);
+    form->addWidget(label(tr("Epochs"), epochs_), 0, 0);
+    form->addWidget(epochs_, 0, 1);
+    form->addWidget(label(tr("Batch size"), batch_size_), 0, 2);
+    form->addWidget(batch_size_, 0, 3);
+    form->addWidget(label(tr("Optimizer"), optimizer_), 1, 0);
+    form->addWidget(optimizer_, 1, 1, 1, 3);
+    form->addWidget(label(tr("Scheduler"), scheduler_), 2, 0);
+    form->addWidget(scheduler_, 2, 1, 1, 3);
+    form->addWidget(label(tr("Learning rate"), lr_), 3, 0);
+    form->addWidget(lr_, 3, 1);
+    form->addWidget(label(tr("Max LR"), max_lr_), 3, 2);
+    form->addWidget(max_lr_, 3, 3);
+    form->addWidget(label(tr("Seed"), seed_), 4, 0);
+    form->addWidget(seed_, 4, 1);
+    form->addWidget(label(tr("Threads"), threads_), 4, 2);
+    form->addWidget(threads_, 4, 3);
+    form->addWidget(label(tr("Device"), device_), 5, 0);
+    form->addWidget(device_, 5, 1);
+    form->addWidget(reset_, 5, 2, 1, 2);
+    form->setColumnStretch(1, 1);
+    form->setColumnStretch(3, 1);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(model_);
-    layout->addWidget(title_);
+    // The model's one-line title beside its name: the lines saved go to the Augmentation section.
+    auto* model_row = new QHBoxLayout;
+    model_row->addWidget(model_, 0, Qt::AlignTop);
+    model_row->addWidget(title_, 1);
+    layout->addLayout(model_row);
     layout->addWidget(description_);
     layout->addWidget(table_, 1);
     layout->addWidget(totals_);
@@ -227,7 +244,6 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     connect(model_, &QComboBox::currentIndexChanged, this, &ModelPanel::onModelIndexChanged);
     connect(scheduler_, &QComboBox::currentIndexChanged, this, &ModelPanel::updateMaxLrEnabled);
     connect(reset_, &QPushButton::clicked, this, &ModelPanel::resetToRecommended);
-    connect(augment_, &QCheckBox::toggled, this, &ModelPanel::updateAugmentationEnabled);
     for (QDoubleSpinBox* box : {degrees_, translate_, scale_min_, scale_max_, shear_, stroke_}) {
         connect(box, &QDoubleSpinBox::valueChanged, this, &ModelPanel::onAugmentationEdited);
     }
@@ -260,7 +276,7 @@ mnist::TrainOptions ModelPanel::options() const {
     o.optimizer = mnist::parse_optimizer(optimizer_->currentData().toString().toStdString());
     o.scheduler = mnist::parse_scheduler(scheduler_->currentData().toString().toStdString());
     o.max_lr = max_lr_->value();
-    o.augment = augment_->isChecked();
+    o.augment = augmentation_->isChecked();
     o.augmentation = augmentOptions();
     o.seed = static_cast<std::uint64_t>(seed_->value());
     o.device = device_->currentData().toString().toStdString();
@@ -275,7 +291,7 @@ void ModelPanel::setOptions(const mnist::TrainOptions& o) {
     selectData(optimizer_, QString::fromLatin1(mnist::to_string(o.optimizer)));
     selectData(scheduler_, QString::fromLatin1(mnist::to_string(o.scheduler)));
     max_lr_->setValue(o.max_lr);
-    augment_->setChecked(o.augment);
+    augmentation_->setChecked(o.augment);
     // Both zoom ends first widened, so the linking above cannot clip the new range.
     scale_min_->setValue(std::min(o.augmentation.scale_min(), scale_min_->value()));
     scale_max_->setValue(std::max(o.augmentation.scale_max(), scale_max_->value()));
@@ -292,7 +308,6 @@ void ModelPanel::setOptions(const mnist::TrainOptions& o) {
                                            : QString::fromStdString(o.device));
     threads_->setValue(o.threads);
     updateMaxLrEnabled();
-    updateAugmentationEnabled();
     onAugmentationEdited();  // also when no range changed: the preview follows the recipe
 }
 
@@ -301,10 +316,10 @@ void ModelPanel::resetToRecommended() {
 }
 
 void ModelPanel::setEditable(bool editable) {
-    editable_ = editable;
     model_->setEnabled(editable);
     recipe_->setEnabled(editable);
-    updateAugmentationEnabled();
+    // Enabled again, the group box keeps its ranges locked while its check box is off.
+    augmentation_->setEnabled(editable);
 }
 
 void ModelPanel::setDataDir(const QString& dir) {
@@ -322,10 +337,6 @@ mnist::AugmentOptions ModelPanel::augmentOptions() const {
 
 void ModelPanel::onAugmentationEdited() {
     augmentation_preview_->setOptions(augmentOptions());
-}
-
-void ModelPanel::updateAugmentationEnabled() {
-    augmentation_->setEnabled(editable_ && augment_->isChecked());
 }
 
 void ModelPanel::onModelIndexChanged() {

@@ -8,9 +8,9 @@
 
 #include "core/train_options.h"
 
-class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QGroupBox;
 class QLabel;
 class QPushButton;
 class QSpinBox;
@@ -38,6 +38,8 @@ class ModelPanel : public QWidget {
     QTableWidget* summaryTable() const { return table_; }
     QComboBox* modelCombo() const { return model_; }
     AugmentationPreviewWidget* augmentationPreview() const { return augmentation_preview_; }
+    // The Augmentation section: its ranges and the preview.
+    QGroupBox* augmentationSection() const { return augmentation_; }
 
     // Where the preview reads MNIST's test digits; empty when the data was not found.
     void setDataDir(const QString& dir);
@@ -57,7 +59,6 @@ class ModelPanel : public QWidget {
     void saveRecipe(const QString& model) const;
     void loadRecipe(const QString& model);
     void updateMaxLrEnabled();
-    void updateAugmentationEnabled();
     mnist::AugmentOptions augmentOptions() const;
     void onAugmentationEdited();
 
@@ -74,14 +75,12 @@ class ModelPanel : public QWidget {
     QComboBox* optimizer_ = nullptr;
     QComboBox* scheduler_ = nullptr;
     QDoubleSpinBox* max_lr_ = nullptr;
-    QCheckBox* augment_ = nullptr;
     QSpinBox* seed_ = nullptr;
     QComboBox* device_ = nullptr;
     QSpinBox* threads_ = nullptr;
     QPushButton* reset_ = nullptr;
-    bool editable_ = true;
 
-    QWidget* augmentation_ = nullptr;
+    QGroupBox* augmentation_ = nullptr;  // checkable: its check box switches augmentation on
     QDoubleSpinBox* degrees_ = nullptr;
     QDoubleSpinBox* translate_ = nullptr;  // percent of the image size
     QDoubleSpinBox* scale_min_ = nullptr;
