@@ -1,10 +1,11 @@
 #include "core/trainer.h"
 
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 
-#include "core/augmentation.h"
 #include "core/checkpoint.h"
 #include "core/compute_device.h"
 #include "core/data_location.h"
@@ -14,7 +15,9 @@
 #include "core/model_factory.h"
 #include "core/one_cycle_lr.h"
 #include "core/reduce_lr_on_plateau.h"
+#include "core/seeded_random.h"
 #include "core/step_lr.h"
+#include "core/training_batches.h"
 #include "core/version.h"
 
 namespace mnist {
@@ -31,15 +34,57 @@ private:
     double lr_;
 };
 
+// "1e+30", "nan": a value as the user typed it, not std::to_string's "1000000...000000.000000".
+std::string show(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", value);
+    return text;
+}
+
+// Values outside these ranges make the loss NaN (or LibTorch refuse them) only after the data has
+// loaded; they are refused first, naming the value. NaN fails every comparison, so each check is
+// written as "not (valid)".
 void validate(const TrainOptions& o) {
     auto fail = [](const std::string& what) { throw InvalidArgument(what); };
+    auto finite_at_least = [&](double value, double minimum, const char* what) {
+        if (!(std::isfinite(value) && value >= minimum)) {
+            fail(std::string(what) + " must be a finite number of at least " + show(minimum) +
+                 " (got " + show(value) + ")");
+        }
+    };
+    auto finite_positive = [&](double value, const char* what) {
+        if (!(std::isfinite(value) && value > 0)) {
+            fail(std::string(what) + " must be a finite positive number (got " + show(value) + ")");
+        }
+    };
+    auto within = [&](double value, double lo, double hi, const char* what) {
+        if (!(value >= lo && value <= hi)) {
+            fail(std::string(what) + " must be between " + show(lo) + " and " + show(hi) +
+                 " (got " + show(value) + ")");
+        }
+    };
     if (o.epochs < 1) fail("epochs must be at least 1 (got " + std::to_string(o.epochs) + ")");
     if (o.batch_size < 1) fail("batch size must be at least 1 (got " + std::to_string(o.batch_size) + ")");
-    if (!(o.lr > 0)) fail("learning rate must be positive (got " + std::to_string(o.lr) + ")");
-    if (!(o.max_lr > 0)) fail("max LR must be positive (got " + std::to_string(o.max_lr) + ")");
-    if (o.weight_decay < 0) fail("weight decay must not be negative");
+    finite_positive(o.lr, "learning rate");
+    finite_positive(o.max_lr, "max LR");
+    finite_at_least(o.weight_decay, 0.0, "weight decay");
+    finite_at_least(o.momentum, 0.0, "momentum");
+    if (o.optimizer == OptimizerKind::SGD && o.nesterov && !(o.momentum > 0)) {
+        fail("Nesterov momentum needs a momentum above 0 (got " + show(o.momentum) + ")");
+    }
     if (o.val_split < 0) fail("validation split must not be negative");
     if (o.limit_train < 0 || o.limit_test < 0) fail("limits must not be negative");
+    const AugmentOptions& a = o.augmentation;
+    within(a.degrees(), 0, 180, "augmentation rotation (degrees)");
+    within(a.translate(), 0, 1, "augmentation shift (translate)");
+    finite_positive(a.scale_min(), "augmentation min zoom (scale-min)");
+    finite_positive(a.scale_max(), "augmentation max zoom (scale-max)");
+    if (a.scale_min() > a.scale_max()) {
+        fail("augmentation min zoom " + show(a.scale_min()) + " is above the max zoom " +
+             show(a.scale_max()));
+    }
+    within(a.shear(), 0, 80, "augmentation shear (degrees)");
+    within(a.stroke(), 0, 1, "augmentation stroke probability");
 }
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& o,
@@ -59,6 +104,43 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& o,
                             .weight_decay(o.weight_decay));
     }
     throw InvalidArgument("unknown optimizer");
+}
+
+std::unique_ptr<LrScheduler> make_scheduler(const TrainOptions& o, std::int64_t steps_per_epoch);
+
+// Builds the optimizer and the schedule once on a stand-in parameter, so whatever they (or
+// LibTorch itself) refuse is reported before any data loads.
+void validate_optimizer_and_schedule(const TrainOptions& o) {
+    try {
+        make_optimizer(o, {torch::zeros({1}, torch::requires_grad())});
+    } catch (const c10::Error& e) {
+        const std::string why = e.what_without_backtrace();
+        throw InvalidArgument(std::string("optimizer ") + to_string(o.optimizer) +
+                              " refuses these settings: " + why.substr(0, why.find('\n')));
+    }
+    make_scheduler(o, 1);
+}
+
+// Creates the output folder, or says why it cannot be, before any work is done.
+void prepare_out_dir(const std::string& dir) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec || !fs::is_directory(dir)) {
+        throw InvalidArgument("output folder '" + dir + "' cannot be created: " +
+                              (ec ? ec.message() : std::string("a file of that name exists")));
+    }
+}
+
+// Training cannot recover from a NaN or infinite loss: every later step only spreads it.
+void check_finite(double loss, const char* what, int epoch, std::int64_t batch, double lr) {
+    if (std::isfinite(loss)) return;
+    throw TrainingDiverged(
+        std::string("training diverged: the ") + what + " became " + show(loss) + " in epoch " +
+        std::to_string(epoch) + (batch > 0 ? ", batch " + std::to_string(batch) : std::string()) +
+        " at learning rate " + show(lr) +
+        ". Training stopped; nothing from this epoch was saved and the best checkpoint so far, "
+        "if any, is kept. Try a lower learning rate (10 times lower is a good start).");
 }
 
 std::unique_ptr<LrScheduler> make_scheduler(const TrainOptions& o, std::int64_t steps_per_epoch) {
@@ -103,6 +185,8 @@ bool stop_requested(const std::atomic<bool>* stop) {
 
 TrainResult train(const TrainOptions& options, TrainObserver* observer, const std::atomic<bool>* stop) {
     validate(options);
+    validate_optimizer_and_schedule(options);
+    prepare_out_dir(options.out_dir);
     TrainObserver silent;
     TrainObserver& report = observer ? *observer : silent;
 
@@ -137,7 +221,6 @@ TrainResult train(const TrainOptions& options, TrainObserver* observer, const st
     const std::int64_t batches = (n + options.batch_size - 1) / options.batch_size;
     auto scheduler = make_scheduler(options, batches);
 
-    std::filesystem::create_directories(options.out_dir);
     TrainResult result;
     result.start = {options.model, count_parameters(*net), device.str(), threads, options.epochs,
                     n, val_data.size(), batches, data_dir, validation};
@@ -153,6 +236,10 @@ TrainResult train(const TrainOptions& options, TrainObserver* observer, const st
         const auto epoch_begin = Clock::now();
         net->train();
         const auto order = torch::randperm(n, torch::TensorOptions().dtype(torch::kInt64)).to(device);
+        TrainingBatches source(train_data, order, options.batch_size,
+                               options.augment ? &options.augmentation : nullptr,
+                               mix_seed(options.seed) + static_cast<std::uint64_t>(epoch),
+                               device.is_cuda() ? BatchPath::Tensor : BatchPath::Host);
         double loss_sum = 0.0;
         std::int64_t correct = 0, seen = 0;
         double last_lr = scheduler->lr();
@@ -161,12 +248,9 @@ TrainResult train(const TrainOptions& options, TrainObserver* observer, const st
                 result.stopped = true;
                 break;
             }
-            const auto idx = order.slice(0, b * options.batch_size,
-                                         std::min(n, (b + 1) * options.batch_size));
-            auto x = to_unit_float(train_data.images.index_select(0, idx));
-            if (options.augment) x = augment_batch(x, options.augmentation);
-            x = normalize(x);
-            const auto y = train_data.labels.index_select(0, idx);
+            const TrainingBatch batch = *source.next();
+            const torch::Tensor& x = batch.images;
+            const torch::Tensor& y = batch.labels;
 
             apply_schedule(*optimizer, *scheduler);
             last_lr = scheduler->lr();
@@ -177,8 +261,10 @@ TrainResult train(const TrainOptions& options, TrainObserver* observer, const st
             optimizer->step();
             scheduler->step_batch();
 
-            const std::int64_t count = idx.size(0);
-            loss_sum += loss.item<double>() * count;
+            const std::int64_t count = y.size(0);
+            const double batch_loss = loss.item<double>();
+            check_finite(batch_loss, "loss", epoch, b + 1, last_lr);
+            loss_sum += batch_loss * count;
             correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
             seen += count;
             images_done += count;
@@ -201,6 +287,7 @@ TrainResult train(const TrainOptions& options, TrainObserver* observer, const st
         if (result.stopped) break;
 
         const EvalResult val = evaluate(net, val_data, device);
+        check_finite(val.loss, "validation loss", epoch, 0, last_lr);
         EpochMetrics metrics;
         metrics.epoch = epoch;
         metrics.train_loss = loss_sum / std::max<std::int64_t>(seen, 1);
