@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "core/augmentation.h"
 #include "core/checkpoint.h"
 #include "core/compute_device.h"
 #include "core/data_location.h"
@@ -15,9 +16,7 @@
 #include "core/model_factory.h"
 #include "core/one_cycle_lr.h"
 #include "core/reduce_lr_on_plateau.h"
-#include "core/seeded_random.h"
 #include "core/step_lr.h"
-#include "core/training_batches.h"
 #include "core/version.h"
 
 namespace mnist {
@@ -236,10 +235,6 @@ TrainResult train(const TrainOptions& options, TrainObserver* observer, const st
         const auto epoch_begin = Clock::now();
         net->train();
         const auto order = torch::randperm(n, torch::TensorOptions().dtype(torch::kInt64)).to(device);
-        TrainingBatches source(train_data, order, options.batch_size,
-                               options.augment ? &options.augmentation : nullptr,
-                               mix_seed(options.seed) + static_cast<std::uint64_t>(epoch),
-                               device.is_cuda() ? BatchPath::Tensor : BatchPath::Host);
         double loss_sum = 0.0;
         std::int64_t correct = 0, seen = 0;
         double last_lr = scheduler->lr();
@@ -248,9 +243,12 @@ TrainResult train(const TrainOptions& options, TrainObserver* observer, const st
                 result.stopped = true;
                 break;
             }
-            const TrainingBatch batch = *source.next();
-            const torch::Tensor& x = batch.images;
-            const torch::Tensor& y = batch.labels;
+            const auto idx = order.slice(0, b * options.batch_size,
+                                         std::min(n, (b + 1) * options.batch_size));
+            auto x = to_unit_float(train_data.images.index_select(0, idx));
+            if (options.augment) x = augment_batch(x, options.augmentation);
+            x = normalize(x);
+            const auto y = train_data.labels.index_select(0, idx);
 
             apply_schedule(*optimizer, *scheduler);
             last_lr = scheduler->lr();
@@ -261,7 +259,7 @@ TrainResult train(const TrainOptions& options, TrainObserver* observer, const st
             optimizer->step();
             scheduler->step_batch();
 
-            const std::int64_t count = y.size(0);
+            const std::int64_t count = idx.size(0);
             const double batch_loss = loss.item<double>();
             check_finite(batch_loss, "loss", epoch, b + 1, last_lr);
             loss_sum += batch_loss * count;
