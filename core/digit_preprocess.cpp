@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include "core/photo_cleanup.h"
+
 namespace mnist {
 
 namespace {
@@ -117,9 +119,7 @@ std::vector<float> resample(const std::vector<float>& in, int in_w, int in_h, in
     return out;
 }
 
-}  // namespace
-
-PreprocessedDigit preprocess_digit(const GrayImage& image) {
+PreprocessedDigit preprocess(const GrayImage& image, bool clean_photos) {
     PreprocessedDigit result;  // blank, all zeros
     const int w = image.width;
     const int h = image.height;
@@ -139,6 +139,13 @@ PreprocessedDigit preprocess_digit(const GrayImage& image) {
     const int mad = histogram_median(spread, border_count);
     // 4.5 MAD is about 3 standard deviations of Gaussian noise.
     const int noise_floor = std::clamp(mad * 9 / 2, kMinNoiseFloor, kMaxNoiseFloor);
+
+    // A border that is not one flat tone is a photo (or a noisy scan): its ink is separated from
+    // the paper, lines and light first. A canvas, a screenshot or MNIST itself goes on as it is.
+    if (mad > 0 && clean_photos) {
+        const CleanedPhoto cleaned = clean_photo(image);
+        if (cleaned.cleaned) return cleaned.blank ? result : preprocess(cleaned.image, false);
+    }
 
     // Polarity: whichever side of the background carries more ink above the floor. This decides
     // mid-gray backgrounds too, where "light border means dark ink" would be a guess.
@@ -239,6 +246,12 @@ PreprocessedDigit preprocess_digit(const GrayImage& image) {
     }
     result.blank = false;
     return result;
+}
+
+}  // namespace
+
+PreprocessedDigit preprocess_digit(const GrayImage& image) {
+    return preprocess(image, true);
 }
 
 }  // namespace mnist

@@ -3,6 +3,8 @@
 // MNIST itself was built: find the ink (either polarity), crop to its bounding box, scale so the
 // longer side is 20 px keeping the aspect ratio (anti-aliased), and place it in 28x28 so that its
 // centre of mass sits at the centre. The canvas and `mnist-cli predict` share this one path.
+// Photos (a background that is not flat) first have their ink separated from paper, ruled lines
+// and uneven light (photo_cleanup.h).
 #include <array>
 
 #include "core/gray_image.h"

@@ -8,13 +8,14 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <random>
 #include <utility>
 
 #include "core/digit_preprocess.h"
 #include "core/errors.h"
+#include "core/gaussian_blur.h"
 #include "core/mnist_dataset.h"
 #include "core/predictor.h"
+#include "core/seeded_random.h"
 #include "core/stroke_width.h"
 
 namespace mnist {
@@ -32,34 +33,6 @@ constexpr std::size_t kGridPixels = static_cast<std::size_t>(kGridSide) * kGridS
 constexpr float kInkThreshold = 0.5f;
 // The box MNIST fits each digit's longer side into, the unit of DrawnDigit::stroke_width.
 constexpr double kMnistDigitBox = 20.0;
-
-// A seed gives the same drawings with every standard library: the engine's output is fixed by
-// the standard, std's distributions are not, so the conversions are our own.
-class Random {
-  public:
-    explicit Random(std::uint64_t seed) : engine_(seed) {}
-    double uniform() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
-    double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
-    int uniform_int(int lo, int hi) {  // both ends included
-        return std::min(hi, lo + static_cast<int>(uniform() * (hi - lo + 1)));
-    }
-    // Box-Muller.
-    double normal() {
-        const double u = 1.0 - uniform();  // (0, 1], so the log is finite
-        return std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * 3.14159265358979323846 * uniform());
-    }
-
-  private:
-    std::mt19937_64 engine_;
-};
-
-// SplitMix64's finaliser: nearby seeds and indices give unrelated streams.
-std::uint64_t mix(std::uint64_t x) {
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
 
 // PyTorch's bicubic kernel (a = -0.75).
 float cubic(float x) {
@@ -232,37 +205,6 @@ float sample(const std::vector<float>& grid, double gx, double gy) {
     return top + ty * (bottom - top);
 }
 
-// Separable Gaussian blur of a w x h float image, in place.
-void blur(std::vector<float>& image, int w, int h, double sigma) {
-    const int radius = static_cast<int>(std::ceil(3.0 * sigma));
-    std::vector<float> kernel(static_cast<std::size_t>(2 * radius + 1));
-    float total = 0.0f;
-    for (int k = -radius; k <= radius; ++k) {
-        kernel[static_cast<std::size_t>(k + radius)] =
-            static_cast<float>(std::exp(-0.5 * k * k / (sigma * sigma)));
-        total += kernel[static_cast<std::size_t>(k + radius)];
-    }
-    for (float& k : kernel) k /= total;
-    std::vector<float> tmp(image.size());
-    auto pass = [&](const std::vector<float>& in, std::vector<float>& out, int step, int n,
-                    int lines, int line_step) {
-        for (int l = 0; l < lines; ++l)
-            for (int i = 0; i < n; ++i) {
-                float sum = 0.0f;
-                for (int k = -radius; k <= radius; ++k) {
-                    const int j = std::clamp(i + k, 0, n - 1);
-                    sum += kernel[static_cast<std::size_t>(k + radius)] *
-                           in[static_cast<std::size_t>(l) * line_step +
-                              static_cast<std::size_t>(j) * step];
-                }
-                out[static_cast<std::size_t>(l) * line_step + static_cast<std::size_t>(i) * step] =
-                    sum;
-            }
-    };
-    pass(image, tmp, 1, w, h, w);
-    pass(tmp, image, w, h, w, 1);
-}
-
 void check_options(const DrawnDigitOptions& o) {
     auto require = [](bool ok, const std::string& what) {
         if (!ok) throw InvalidArgument("drawn digits: " + what);
@@ -314,7 +256,7 @@ void DrawnDigitSet::choose_sources() {
     }
     // A seeded shuffle, so a small count still samples every class and both halves of the
     // test set; past its end, another shuffle.
-    Random rng(mix(options_.seed()));
+    SeededRandom rng(mix_seed(options_.seed()));
     std::vector<int> order(static_cast<std::size_t>(n));
     while (static_cast<int>(sources_.size()) < options_.count()) {
         for (int i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
@@ -327,12 +269,23 @@ void DrawnDigitSet::choose_sources() {
 }
 
 DrawnDigit DrawnDigitSet::render(int i) const {
+    return render(i, true);
+}
+
+DrawnDigit DrawnDigitSet::render_blank(int i) const {
+    DrawnDigit blank = render(i, false);
+    blank.label = -1;
+    return blank;
+}
+
+DrawnDigit DrawnDigitSet::render(int i, bool with_digit) const {
     if (i < 0 || i >= size()) {
         throw InvalidArgument("drawn digit " + std::to_string(i) + " is outside the set of " +
                               std::to_string(size()));
     }
+    if (options_.style() == DrawnStyle::Photo) return render_photo(i, with_digit);
     const DrawnDigitOptions& o = options_;
-    Random rng(mix(o.seed() ^ mix(static_cast<std::uint64_t>(i) + 1)));
+    SeededRandom rng(mix_seed(o.seed() ^ mix_seed(static_cast<std::uint64_t>(i) + 1)));
     const int source = sources_[static_cast<std::size_t>(i)];
     DrawnDigit out;
     out.label = labels_[static_cast<std::size_t>(source)];
@@ -354,8 +307,10 @@ DrawnDigit DrawnDigitSet::render(int i) const {
     const double place_x = rng.uniform(), place_y = rng.uniform();
 
     const PenDigit pen =
-        redraw_with_pen(&images_[static_cast<std::size_t>(source) * kMnistSide * kMnistSide],
-                        pen_width, o.keep_topology());
+        with_digit
+            ? redraw_with_pen(&images_[static_cast<std::size_t>(source) * kMnistSide * kMnistSide],
+                              pen_width, o.keep_topology())
+            : PenDigit{};
     out.image.width = width;
     out.image.height = height;
     out.image.pixels.assign(static_cast<std::size_t>(width) * height,
@@ -390,7 +345,7 @@ DrawnDigit DrawnDigitSet::render(int i) const {
                 coverage[static_cast<std::size_t>(y) * rw + x] =
                     static_cast<float>(std::clamp(0.5 - d, 0.0, 1.0));
             }
-        if (sigma >= 0.3) blur(coverage, rw, rh, sigma);
+        if (sigma >= 0.3) gaussian_blur(coverage, rw, rh, sigma);
         for (int y = 0; y < rh; ++y)
             for (int x = 0; x < rw; ++x) {
                 const double c = coverage[static_cast<std::size_t>(y) * rw + x];
@@ -406,12 +361,79 @@ DrawnDigit DrawnDigitSet::render(int i) const {
     return out;
 }
 
+// The digit written in ink on paper and photographed: the frame, the digit's size and the pen are
+// drawn as for a drawing, the photo's look from random_photo_look; the digit turns with the page.
+DrawnDigit DrawnDigitSet::render_photo(int i, bool with_digit) const {
+    const DrawnDigitOptions& o = options_;
+    SeededRandom rng(mix_seed(o.seed() ^ mix_seed(static_cast<std::uint64_t>(i) + 1)));
+    const int source = sources_[static_cast<std::size_t>(i)];
+    DrawnDigit out;
+    out.label = labels_[static_cast<std::size_t>(source)];
+    out.source_index = source;
+    out.dark_on_light = true;
+
+    const int width = rng.uniform_int(o.canvas_min(), o.canvas_max());
+    const int height =
+        std::clamp(static_cast<int>(std::lround(width * rng.uniform(0.75, 4.0 / 3.0))),
+                   o.canvas_min(), o.canvas_max());
+    out.height = rng.uniform(o.height_min(), o.height_max());
+    const double pen_width = rng.uniform(o.pen_width_min(), o.pen_width_max());
+    out.look = random_photo_look(rng, width, height);
+    const double place_x = rng.uniform(), place_y = rng.uniform();
+
+    std::vector<float> coverage;
+    const PenDigit pen =
+        with_digit
+            ? redraw_with_pen(&images_[static_cast<std::size_t>(source) * kMnistSide * kMnistSide],
+                              pen_width, o.keep_topology())
+            : PenDigit{};
+    if (pen.right >= pen.left) {
+        const double ink_w = (pen.right - pen.left + 1.0) / kUpscale;
+        const double ink_h = (pen.bottom - pen.top + 1.0) / kUpscale;
+        double scale = out.height * std::min(width, height) / std::max(ink_w, ink_h);
+        // The turned ink box, in frame px per unit of scale; a digit that would stick out of the
+        // frame once turned is written a little smaller.
+        const double turn = out.look.rotation_degrees * 3.14159265358979323846 / 180.0;
+        const double cos_t = std::cos(turn), sin_t = std::sin(turn);
+        const double box_w = ink_w * std::abs(cos_t) + ink_h * std::abs(sin_t);
+        const double box_h = ink_w * std::abs(sin_t) + ink_h * std::abs(cos_t);
+        scale = std::min({scale, (width - 2.0) / box_w, (height - 2.0) / box_h});
+        out.height = scale * std::max(ink_w, ink_h) / std::min(width, height);
+        out.stroke_width = pen.stroke_width * kMnistDigitBox / std::max(ink_w, ink_h);
+        const double centre_x = box_w * scale / 2.0 + place_x * (width - box_w * scale);
+        const double centre_y = box_h * scale / 2.0 + place_y * (height - box_h * scale);
+
+        coverage.assign(static_cast<std::size_t>(width) * height, 0.0f);
+        const int x0 = std::max(0, static_cast<int>(centre_x - box_w * scale / 2.0) - 2);
+        const int y0 = std::max(0, static_cast<int>(centre_y - box_h * scale / 2.0) - 2);
+        const int x1 = std::min(width, static_cast<int>(centre_x + box_w * scale / 2.0) + 3);
+        const int y1 = std::min(height, static_cast<int>(centre_y + box_h * scale / 2.0) + 3);
+        const double grid_per_frame = kUpscale / scale;
+        for (int y = y0; y < y1; ++y)
+            for (int x = x0; x < x1; ++x) {
+                // Into the page's (the digit's) axes, as paper_photo turns its lines.
+                const double px = x + 0.5 - centre_x, py = y + 0.5 - centre_y;
+                const double u = px * cos_t + py * sin_t;
+                const double v = -px * sin_t + py * cos_t;
+                const double gx = pen.left - 0.5 + (u + ink_w * scale / 2.0) * grid_per_frame;
+                const double gy = pen.top - 0.5 + (v + ink_h * scale / 2.0) * grid_per_frame;
+                const double d = sample(pen.edge_distance, gx, gy) * scale;
+                coverage[static_cast<std::size_t>(y) * width + x] =
+                    static_cast<float>(std::clamp(0.5 - d, 0.0, 1.0));
+            }
+    }
+    PaperPhoto photo = photograph(coverage, width, height, out.look, rng);
+    out.image = std::move(photo.image);
+    out.jpeg = std::move(photo.jpeg);
+    return out;
+}
+
 DrawnDigitReport evaluate_drawn_digits(const Predictor& predictor, const DrawnDigitSet& digits) {
     struct Rule {
         const char* name;
         std::function<bool(const DrawnDigit&)> holds;
     };
-    const std::vector<Rule> rules = {
+    const std::vector<Rule> drawing_rules = {
         {"dark on light", [](const DrawnDigit& d) { return d.dark_on_light; }},
         {"light on dark", [](const DrawnDigit& d) { return !d.dark_on_light; }},
         {"height < 0.3 of canvas", [](const DrawnDigit& d) { return d.height < 0.3; }},
@@ -426,6 +448,23 @@ DrawnDigitReport evaluate_drawn_digits(const Predictor& predictor, const DrawnDi
          [](const DrawnDigit& d) { return d.stroke_width >= 4.0 && d.stroke_width < 5.0; }},
         {"stroke >= 5 px", [](const DrawnDigit& d) { return d.stroke_width >= 5.0; }},
     };
+    const std::vector<Rule> photo_rules = {
+        {"plain paper", [](const DrawnDigit& d) { return !d.look.ruled && !d.look.margin; }},
+        {"ruled lines", [](const DrawnDigit& d) { return d.look.ruled; }},
+        {"margin line", [](const DrawnDigit& d) { return d.look.margin; }},
+        {"light falloff >= 0.45", [](const DrawnDigit& d) { return d.look.light_falloff >= 0.45; }},
+        {"turned >= 5 degrees",
+         [](const DrawnDigit& d) { return std::abs(d.look.rotation_degrees) >= 5.0; }},
+        {"blur >= 1 px", [](const DrawnDigit& d) { return d.look.blur_sigma >= 1.0; }},
+        {"JPEG quality < 60", [](const DrawnDigit& d) { return d.look.jpeg_quality < 60; }},
+        {"height < 0.35 of frame", [](const DrawnDigit& d) { return d.height < 0.35; }},
+        {"height 0.35-0.5", [](const DrawnDigit& d) { return d.height >= 0.35 && d.height < 0.5; }},
+        {"height >= 0.5", [](const DrawnDigit& d) { return d.height >= 0.5; }},
+        {"stroke < 2 px of 20", [](const DrawnDigit& d) { return d.stroke_width < 2.0; }},
+        {"stroke >= 2 px", [](const DrawnDigit& d) { return d.stroke_width >= 2.0; }},
+    };
+    const std::vector<Rule>& rules =
+        digits.options().style() == DrawnStyle::Photo ? photo_rules : drawing_rules;
     DrawnDigitReport report;
     for (const Rule& rule : rules) report.buckets.push_back({rule.name, 0, 0, 0.0});
     std::array<std::int64_t, 10> class_correct{};
@@ -467,14 +506,24 @@ std::string save_drawn_digit(const DrawnDigit& digit, int index, const std::stri
     std::error_code ec;
     fs::create_directories(dir, ec);
     char name[96];
-    std::snprintf(name, sizeof name, "drawn_%05d_label%d_%s_h%.2f_stroke%.1f.pgm", index,
-                  digit.label, digit.dark_on_light ? "dark-on-light" : "light-on-dark",
-                  digit.height, digit.stroke_width);
+    if (!digit.jpeg.empty()) {
+        std::snprintf(name, sizeof name, "photo_%05d_label%d_h%.2f_stroke%.1f_q%d.jpg", index,
+                      digit.label, digit.height, digit.stroke_width, digit.look.jpeg_quality);
+    } else {
+        std::snprintf(name, sizeof name, "drawn_%05d_label%d_%s_h%.2f_stroke%.1f.pgm", index,
+                      digit.label, digit.dark_on_light ? "dark-on-light" : "light-on-dark",
+                      digit.height, digit.stroke_width);
+    }
     const std::string path = (fs::path(dir) / name).string();
     std::ofstream file(path, std::ios::binary);
-    file << "P5\n" << digit.image.width << ' ' << digit.image.height << "\n255\n";
-    file.write(reinterpret_cast<const char*>(digit.image.pixels.data()),
-               static_cast<std::streamsize>(digit.image.pixels.size()));
+    if (digit.jpeg.empty()) {
+        file << "P5\n" << digit.image.width << ' ' << digit.image.height << "\n255\n";
+        file.write(reinterpret_cast<const char*>(digit.image.pixels.data()),
+                   static_cast<std::streamsize>(digit.image.pixels.size()));
+    } else {
+        file.write(reinterpret_cast<const char*>(digit.jpeg.data()),
+                   static_cast<std::streamsize>(digit.jpeg.size()));
+    }
     if (!file) throw DataError("cannot write drawn digit sample " + path);
     return path;
 }

@@ -4,20 +4,40 @@
 // upscaled smoothly, re-thresholded into a pen stroke with hard anti-aliased edges, made thicker
 // or thinner like a different pen, and placed anywhere on a large canvas of random size, dark on
 // light or light on dark. Everything is drawn from the seed, so a set can be rebuilt exactly.
+// The photo style writes the digits in ink on paper instead and photographs them like a phone
+// (paper_photo.h): ruled lines, uneven light, noise, blur, rotation, a JPEG file.
 #include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "core/gray_image.h"
+#include "core/paper_photo.h"
 
 namespace mnist {
 
 class Predictor;
 
+enum class DrawnStyle {
+    Drawing,  // a pen stroke on a flat canvas, either polarity
+    Photo,    // ink on paper, photographed
+};
+
 struct DrawnDigitOptions {
+    // The photo style's defaults: frames 240-800 px, the digit 20-70 % of the frame's shorter
+    // side, a pen of 1.2-3.5 px of the 20 px box (a ballpoint to a marker on a digit written
+    // for the camera). The photo's own degradations are in random_photo_look.
+    static DrawnDigitOptions photos() {
+        return DrawnDigitOptions()
+            .style(DrawnStyle::Photo)
+            .canvas(240, 800)
+            .height(0.2, 0.7)
+            .pen_width(1.2, 3.5);
+    }
+
     // One setter a line reads as the list of knobs.
     // clang-format off
+    DrawnDigitOptions& style(DrawnStyle v) { style_ = v; return *this; }
     DrawnDigitOptions& count(int v) { count_ = v; return *this; }
     DrawnDigitOptions& seed(std::uint64_t v) { seed_ = v; return *this; }
     DrawnDigitOptions& canvas(int min_px, int max_px) { canvas_min_ = min_px; canvas_max_ = max_px; return *this; }
@@ -30,6 +50,7 @@ struct DrawnDigitOptions {
     DrawnDigitOptions& blur(double v) { blur_ = v; return *this; }
     // clang-format on
 
+    DrawnStyle style() const { return style_; }
     int count() const { return count_; }
     std::uint64_t seed() const { return seed_; }
     int canvas_min() const { return canvas_min_; }
@@ -45,6 +66,7 @@ struct DrawnDigitOptions {
     double blur() const { return blur_; }
 
   private:
+    DrawnStyle style_ = DrawnStyle::Drawing;
     int count_ = 5000;
     std::uint64_t seed_ = 1;
     // Canvas width uniformly in [min, max] pixels; its height 3/4 to 4/3 of that, within the range.
@@ -80,6 +102,10 @@ struct DrawnDigit {
     double height = 0.0;
     double stroke_width = 0.0;
     bool dark_on_light = false;
+    // Photo style only: the JPEG file the photo was saved as (`image` is what it decodes to),
+    // and how it was photographed.
+    std::vector<std::uint8_t> jpeg;
+    PhotoLook look;
 };
 
 // A set of drawn digits, each rendered on demand from the seed and its index: 5,000 canvases up
@@ -98,9 +124,14 @@ class DrawnDigitSet {
     // Digit i, drawn from a seeded random choice of source images (each at most once while
     // count <= the number of source images). The same options and i always give the same image.
     DrawnDigit render(int i) const;
+    // Digit i's canvas or photo with nothing written on it: the same size, paper, lines, light
+    // and noise, label -1. What blank input looks like.
+    DrawnDigit render_blank(int i) const;
 
   private:
     void choose_sources();
+    DrawnDigit render(int i, bool with_digit) const;
+    DrawnDigit render_photo(int i, bool with_digit) const;
 
     DrawnDigitOptions options_;
     std::vector<std::uint8_t> images_;
@@ -131,8 +162,9 @@ struct DrawnDigitReport {
 
 DrawnDigitReport evaluate_drawn_digits(const Predictor& predictor, const DrawnDigitSet& digits);
 
-// Writes `digit` as a binary PGM file into `dir` (created if needed), named after `index`, its
-// label and how it was drawn; returns the path. Throws DataError when it cannot be written.
+// Writes `digit` into `dir` (created if needed), named after `index`, its label and how it was
+// drawn: a drawing as a binary PGM file, a photo as the JPEG file it was saved as. Returns the
+// path. Throws DataError when it cannot be written.
 std::string save_drawn_digit(const DrawnDigit& digit, int index, const std::string& dir);
 
 }  // namespace mnist

@@ -5,9 +5,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "core/errors.h"
@@ -54,20 +56,10 @@ std::uint8_t backdrop(const std::vector<std::uint8_t>& gray,
     return static_cast<std::uint8_t>(std::lround(mean_luma));
 }
 
-}  // namespace
+using StbPixels = std::unique_ptr<stbi_uc, decltype(&stbi_image_free)>;
 
-GrayImage load_image_file(const std::string& path) {
-    std::error_code error;
-    const std::filesystem::file_status status = std::filesystem::status(path, error);
-    if (!std::filesystem::exists(status)) fail(path, "no such file");
-    if (std::filesystem::is_directory(status)) fail(path, "is a directory, not an image");
-    if (std::filesystem::file_size(path, error) == 0 && !error) fail(path, "file is empty");
-
-    int width = 0;
-    int height = 0;
-    int channels = 0;
-    std::unique_ptr<stbi_uc, decltype(&stbi_image_free)> data(
-        stbi_load(path.c_str(), &width, &height, &channels, 0), &stbi_image_free);
+// Decoded pixels (or null, when stb failed) to grayscale; `path` names the image in errors.
+GrayImage to_gray(const std::string& path, StbPixels data, int width, int height, int channels) {
     if (!data) {
         const char* reason = stbi_failure_reason();
         fail(path, std::string("not a readable PNG, JPEG, BMP or PGM/PPM image (") +
@@ -102,6 +94,35 @@ GrayImage load_image_file(const std::string& path) {
         }
     }
     return image;
+}
+
+}  // namespace
+
+GrayImage load_image_file(const std::string& path) {
+    std::error_code error;
+    const std::filesystem::file_status status = std::filesystem::status(path, error);
+    if (!std::filesystem::exists(status)) fail(path, "no such file");
+    if (std::filesystem::is_directory(status)) fail(path, "is a directory, not an image");
+    if (std::filesystem::file_size(path, error) == 0 && !error) fail(path, "file is empty");
+
+    int width = 0;
+    int height = 0;
+    int channels = 0;
+    StbPixels data(stbi_load(path.c_str(), &width, &height, &channels, 0), &stbi_image_free);
+    return to_gray(path, std::move(data), width, height, channels);
+}
+
+GrayImage decode_image(const std::uint8_t* bytes, std::size_t size, const std::string& name) {
+    if (size == 0) fail(name, "file is empty");
+    if (size > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+        fail(name, "too large to decode (" + std::to_string(size) + " bytes)");
+    int width = 0;
+    int height = 0;
+    int channels = 0;
+    StbPixels data(
+        stbi_load_from_memory(bytes, static_cast<int>(size), &width, &height, &channels, 0),
+        &stbi_image_free);
+    return to_gray(name, std::move(data), width, height, channels);
 }
 
 }  // namespace mnist
