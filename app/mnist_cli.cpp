@@ -240,13 +240,17 @@ int run_predict(std::string checkpoint, const std::vector<std::string>& images, 
     return 0;
 }
 
-// Scores a checkpoint on MNIST test digits re-drawn like canvas drawings (core/drawn_digits.h).
-int run_drawn_eval(std::string checkpoint, const std::string& data, int count, std::uint64_t seed,
-                   const std::string& samples_dir, bool as_json) {
+// Scores a checkpoint on MNIST test digits re-drawn like canvas drawings or photographed on paper
+// (core/drawn_digits.h).
+int run_drawn_eval(std::string checkpoint, const std::string& data, const std::string& style,
+                   int count, std::uint64_t seed, const std::string& samples_dir, bool as_json) {
     if (checkpoint.empty()) checkpoint = mnist::find_bundled_checkpoint(g_executable);
     const mnist::Predictor predictor(checkpoint);
+    const bool photos = style == "photo";
+    mnist::DrawnDigitOptions options = photos ? mnist::DrawnDigitOptions::photos()
+                                              : mnist::DrawnDigitOptions();
     const mnist::DrawnDigitSet digits(mnist::resolve_data_dir(data, g_executable),
-                                      mnist::DrawnDigitOptions().count(count).seed(seed));
+                                      options.count(count).seed(seed));
     const mnist::DrawnDigitReport r = mnist::evaluate_drawn_digits(predictor, digits);
     if (!samples_dir.empty()) {  // a few drawings, and a few of those misread
         for (int i = 0; i < std::min(12, digits.size()); ++i)
@@ -259,17 +263,18 @@ int run_drawn_eval(std::string checkpoint, const std::string& data, int count, s
         json buckets = json::array();
         for (const auto& b : r.buckets)
             buckets.push_back({{"name", b.name}, {"count", b.count}, {"accuracy", b.accuracy}});
-        std::cout << json{{"checkpoint", checkpoint}, {"count", r.count}, {"seed", seed},
-                          {"accuracy", r.accuracy},   {"correct", r.correct},
-                          {"blanks", r.blanks},       {"class_accuracy", r.class_accuracy},
-                          {"confusion", r.confusion}, {"buckets", buckets}}
-                         .dump(2)
-                  << "\n";
+        json out = {{"checkpoint", checkpoint}, {"count", r.count}, {"seed", seed},
+                    {"accuracy", r.accuracy},   {"correct", r.correct},
+                    {"blanks", r.blanks},       {"class_accuracy", r.class_accuracy},
+                    {"confusion", r.confusion}, {"buckets", buckets}};
+        if (photos) out["style"] = style;  // drawings keep the report they always had
+        std::cout << out.dump(2) << "\n";
         return 0;
     }
-    std::printf("%s on %lld drawn digits (seed %llu): accuracy %.2f%% (%lld correct), "
+    std::printf("%s on %lld %s digits (seed %llu): accuracy %.2f%% (%lld correct), "
                 "%lld called blank\n",
                 checkpoint.c_str(), static_cast<long long>(r.count),
+                photos ? "photographed" : "drawn",
                 static_cast<unsigned long long>(seed), r.accuracy,
                 static_cast<long long>(r.correct), static_cast<long long>(r.blanks));
     for (int c = 0; c < 10; ++c) std::printf("  digit %d: %6.2f%%\n", c, r.class_accuracy[c]);
@@ -320,19 +325,23 @@ int main(int argc, char** argv) {
     predict->add_option("images", images, "image files")->required();
     predict->add_flag("--json", json_out, "print JSON");
 
-    std::string samples_dir;
+    std::string samples_dir, drawn_style = "drawing";
     int drawn_count = 5000;
     std::uint64_t drawn_seed = 1;
     auto* drawn = app.add_subcommand("drawn-eval",
-                                     "accuracy on MNIST test digits re-drawn like canvas drawings");
+                                     "accuracy on MNIST test digits re-drawn like canvas drawings "
+                                     "or photographed on paper");
     drawn->add_option("--checkpoint", checkpoint,
                       "a .pth state_dict (default: the bundled Model_3)");
     drawn->add_option("--data", data, "directory holding the MNIST IDX files");
+    drawn->add_option("--style", drawn_style,
+                      "drawing (a canvas) or photo (ink on paper, phone photo); default drawing")
+        ->check(CLI::IsMember({"drawing", "photo"}));
     drawn->add_option("--count", drawn_count, "how many drawings (default 5000)")
         ->check(CLI::Range(1, 1000000));
     drawn->add_option("--seed", drawn_seed, "same seed, same drawings (default 1)");
     drawn->add_option("--save-samples", samples_dir,
-                      "write a few drawings (and misread ones) as PGM files here");
+                      "write a few drawings (and misread ones) here: PGM, photos as JPEG");
     drawn->add_flag("--json", json_out, "print JSON");
 
     try {
@@ -359,7 +368,8 @@ int main(int argc, char** argv) {
         if (*eval) return run_eval(checkpoint, data, limit, device, json_out);
         if (*predict) return run_predict(checkpoint, images, json_out);
         if (*drawn)
-            return run_drawn_eval(checkpoint, data, drawn_count, drawn_seed, samples_dir, json_out);
+            return run_drawn_eval(checkpoint, data, drawn_style, drawn_count, drawn_seed,
+                                  samples_dir, json_out);
     } catch (const mnist::InvalidArgument& e) {
         std::fprintf(stderr, "mnist-cli: %s\n", e.what());
         return 2;
