@@ -6,9 +6,42 @@
 #include <QProcess>
 #include <QtTest>
 
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include "core/checkpoint.h"
+#include "core/model_factory.h"
+#include "torch_zip_records.h"
 
 namespace {
+
+bool have_data() {
+    return std::filesystem::exists(MNIST_DATA_DIR "/train-images-idx3-ubyte");
+}
+
+std::string read_all(const QString& path) {
+    std::ifstream in(path.toStdString(), std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// An untrained Model_1 saved as best_Model_1.pth in `dir`: a checkpoint without a training run.
+QString save_untrained(const QString& dir) {
+    auto net = mnist::make_model("Model_1");
+    mnist::CheckpointMeta meta;
+    meta.model = "Model_1";
+    const std::string path = mnist::checkpoint_path(dir.toStdString(), "Model_1");
+    mnist::save_checkpoint(*net, path, meta);
+    return QString::fromStdString(path);
+}
+
+// A tiny single-thread training run's arguments.
+QStringList tiny_train(const QString& out, const QString& epochs = "1") {
+    return {"train", "--model",      "Model_1", "--epochs", epochs,         "--limit-train",
+            "2000",  "--limit-test", "500",     "--data",   MNIST_DATA_DIR, "--out",
+            out,     "--threads",    "1",       "--json"};
+}
 
 struct Run {
     int code = -1;
@@ -85,6 +118,33 @@ private Q_SLOTS:
         QTest::newRow("missing image")
             << QStringList{"predict", "--checkpoint", "/tmp/none.pth", "/tmp/none.png"} << "none";
         QTest::newRow("no subcommand") << QStringList{} << "subcommand";
+        // NaN and inf reach no range check intact: refused by the flag, before any work.
+        QTest::newRow("degrees nan") << QStringList{"train", "--degrees", "nan"} << "--degrees";
+        QTest::newRow("lr nan") << QStringList{"train", "--lr", "nan"} << "--lr";
+        QTest::newRow("lr inf") << QStringList{"train", "--lr", "inf"} << "--lr";
+        QTest::newRow("momentum -inf")
+            << QStringList{"train", "--momentum", "-inf"} << "--momentum";
+        QTest::newRow("negative lr") << QStringList{"train", "--lr", "-0.1"} << "--lr";
+        QTest::newRow("negative momentum")
+            << QStringList{"train", "--momentum", "-0.5"} << "--momentum";
+        QTest::newRow("nesterov without momentum")
+            << QStringList{"train",        "--epochs", "1",           "--limit-train", "100",
+                           "--limit-test", "100",      "--optimizer", "sgd",           "--nesterov",
+                           "--momentum",   "0",        "--data",      MNIST_DATA_DIR}
+            << "Nesterov";
+        QTest::newRow("degrees out of range")
+            << QStringList{"train", "--epochs",     "1",           "--limit-train",
+                           "100",   "--limit-test", "100",         "--degrees",
+                           "720",   "--data",       MNIST_DATA_DIR}
+            << "degrees";
+        QTest::newRow("out under a file")
+            << QStringList{"train",         "--epochs",    "1",
+                           "--limit-train", "100",         "--limit-test",
+                           "100",           "--out",       MNIST_SOURCE_DIR "/README.md/runs",
+                           "--data",        MNIST_DATA_DIR}
+            << "README.md/runs";
+        QTest::newRow("checkpoint is a directory")
+            << QStringList{"eval", "--checkpoint", MNIST_SOURCE_DIR} << "is a directory";
     }
     void badInputExitsWithTwoAndSaysWhat() {
         QFETCH(QStringList, args);
@@ -92,6 +152,110 @@ private Q_SLOTS:
         const Run r = cli(args);
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains(needle), qPrintable(r.err));
+    }
+
+    // A checkpoint whose tensor record is empty crashed eval and predict (SIGSEGV); one with a NaN
+    // weight was used. Both now end with exit 2 naming the file and the tensor.
+    void damagedCheckpointsExitWithTwo_data() {
+        QTest::addColumn<QString>("damage");
+        QTest::addColumn<QString>("needle");
+        QTest::newRow("empty record") << "empty"
+                                      << "conv1.bias: the storage record data/0 has 0";
+        QTest::newRow("NaN weight") << "nan"
+                                    << "conv1.weight holds 1 NaN";
+    }
+    void damagedCheckpointsExitWithTwo() {
+        QFETCH(QString, damage);
+        QFETCH(QString, needle);
+        QTemporaryDir dir;
+        const QString checkpoint = save_untrained(dir.path());
+        auto records = test_support::read_records(checkpoint.toStdString());
+        if (damage == "empty") records["data/0"].clear();
+        if (damage == "nan") {
+            const float nan = std::numeric_limits<float>::quiet_NaN();
+            std::memcpy(records["data/1"].data(), &nan, sizeof nan);
+        }
+        test_support::write_records(checkpoint.toStdString(), records);
+        const QString image = dir.path() + "/ink.pgm";
+        QFile file(image);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("P5\n2 2\n255\n\x00\xff\xff\xff", 15);
+        file.close();
+        QList<QStringList> commands = {{"predict", "--checkpoint", checkpoint, image}};
+        if (have_data()) {
+            commands.append({"eval", "--checkpoint", checkpoint, "--data", MNIST_DATA_DIR,
+                             "--limit-test", "10"});
+        }
+        for (const auto& args : commands) {
+            const Run r = cli(args);
+            QCOMPARE(r.code, 2);
+            QVERIFY2(r.err.contains("best_Model_1.pth") && r.err.contains(needle),
+                     qPrintable(r.err));
+        }
+    }
+
+    // --lr 1e30 makes the loss NaN within a few batches: exit 2, a message saying so, and the good
+    // checkpoint already in --out is left exactly as it was.
+    void divergingTrainingKeepsTheGoodCheckpoint() {
+        if (!have_data()) QSKIP("MNIST not fetched");
+        QTemporaryDir dir;
+        const QString checkpoint = save_untrained(dir.path());
+        const std::string weights = read_all(checkpoint);
+        const Run r =
+            cli(tiny_train(dir.path()) + QStringList{"--optimizer", "sgd", "--lr", "1e30"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("training diverged") && r.err.contains("lower learning rate"),
+                 qPrintable(r.err));
+        QCOMPARE(read_all(checkpoint), weights);
+    }
+
+    // Two CPU runs on one thread with the same seed: the same metrics every epoch and the same
+    // bytes in every tensor of the checkpoint.
+    void sameSeedSameRunExactly() {
+        if (!have_data()) QSKIP("MNIST not fetched");
+        QTemporaryDir a, b;
+        const Run first = cli(tiny_train(a.path(), "2") + QStringList{"--seed", "5"});
+        const Run second = cli(tiny_train(b.path(), "2") + QStringList{"--seed", "5"});
+        QCOMPARE(first.code, 0);
+        QCOMPARE(second.code, 0);
+        const auto epochs_a = parse(first).object()["epochs"].toArray();
+        const auto epochs_b = parse(second).object()["epochs"].toArray();
+        QCOMPARE(epochs_a.size(), 2);
+        QCOMPARE(epochs_b.size(), 2);
+        for (int e = 0; e < 2; ++e) {
+            QJsonObject x = epochs_a[e].toObject(), y = epochs_b[e].toObject();
+            x.remove("seconds");
+            y.remove("seconds");
+            QCOMPARE(x, y);
+        }
+        const auto records_a =
+            test_support::read_records(mnist::checkpoint_path(a.path().toStdString(), "Model_1"));
+        const auto records_b =
+            test_support::read_records(mnist::checkpoint_path(b.path().toStdString(), "Model_1"));
+        QVERIFY(records_a.count("data/0"));
+        QVERIFY(records_a == records_b);
+    }
+
+    // Each unreadable image is named and skipped; the readable ones are still predicted; exit 2.
+    void predictGoesOnPastBadImages() {
+        QTemporaryDir dir;
+        const QString checkpoint = save_untrained(dir.path());
+        const QString good = dir.path() + "/blank.pgm";
+        QFile file(good);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("P5\n2 2\n255\n\xff\xff\xff\xff", 15);
+        file.close();
+        const QString garbage = dir.path() + "/garbage.png";
+        QFile bad(garbage);
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("not a png");
+        bad.close();
+        const QString missing = dir.path() + "/missing.png";
+        const Run r = cli({"predict", "--checkpoint", checkpoint, garbage, good, missing});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.out.contains("blank.pgm: blank"), r.out.constData());
+        QVERIFY2(r.err.contains("garbage.png") && r.err.contains("missing.png"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("2 of 3 images could not be read"), qPrintable(r.err));
     }
 
     void trainEvalPredictRoundTrip() {

@@ -2,8 +2,10 @@
 // a seed fixes the metrics, the stop flag ends a run within a batch, and the files appear.
 #include <QtTest>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "core/checkpoint.h"
 #include "core/errors.h"
@@ -38,6 +40,11 @@ private:
     int stop_at_;
     int batches_ = 0;
 };
+
+std::string read_all(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 }  // namespace
 
@@ -139,6 +146,103 @@ private Q_SLOTS:
         const auto cycle = mnist::train(options);
         // The last batch of a one-cycle run trains at about max_lr / 25 / 1e4.
         QVERIFY2(cycle.epochs[1].lr < 1e-6, qPrintable(QString::number(cycle.epochs[1].lr)));
+    }
+
+    // A learning rate so high the loss becomes NaN: the run stops saying so, and the good
+    // checkpoint already in the folder is neither replaced nor touched.
+    void divergingLossStopsAndKeepsTheBestCheckpoint() {
+        QTemporaryDir dir;
+        auto options = slice_options(dir);
+        options.epochs = 1;
+        options.limit_train = 512;
+        options.limit_test = 200;
+        options.threads = 1;
+        const auto good = mnist::train(options);
+        const std::string weights = read_all(good.checkpoint);
+        const std::string sidecar = read_all(mnist::sidecar_path(good.checkpoint));
+
+        options.optimizer = mnist::OptimizerKind::SGD;
+        options.scheduler = mnist::SchedulerKind::None;
+        options.lr = 1e30;
+        try {
+            mnist::train(options);
+            QFAIL("a diverging run finished");
+        } catch (const mnist::TrainingDiverged& e) {
+            const QString why = e.what();
+            QVERIFY2(why.contains("diverged") && why.contains("1e+30"), e.what());
+            QVERIFY2(why.contains("lower learning rate"), e.what());
+        }
+        QCOMPARE(read_all(good.checkpoint), weights);
+        QCOMPARE(read_all(mnist::sidecar_path(good.checkpoint)), sidecar);
+        QVERIFY(mnist::load_model_checkpoint(good.checkpoint).meta.has_value());
+    }
+
+    // Each refused with InvalidArgument before any data loads: the data folder does not exist, so
+    // a check that came later would throw DataError instead.
+    void badValuesAreRefusedBeforeWork_data() {
+        QTest::addColumn<QString>("change");
+        QTest::addColumn<QString>("phrase");
+        QTest::newRow("lr nan") << "lr nan"
+                                << "learning rate";
+        QTest::newRow("lr inf") << "lr inf"
+                                << "learning rate";
+        QTest::newRow("degrees nan") << "degrees nan"
+                                     << "rotation (degrees)";
+        QTest::newRow("degrees 1000") << "degrees 1000"
+                                      << "rotation (degrees)";
+        QTest::newRow("translate 2") << "translate 2"
+                                     << "shift (translate)";
+        QTest::newRow("scale inverted") << "scale inverted"
+                                        << "above the max zoom";
+        QTest::newRow("stroke nan") << "stroke nan"
+                                    << "stroke probability";
+        QTest::newRow("weight decay inf") << "weight decay inf"
+                                          << "weight decay";
+        QTest::newRow("negative momentum") << "negative momentum"
+                                           << "momentum";
+        QTest::newRow("nesterov, no momentum") << "nesterov"
+                                               << "Nesterov";
+        QTest::newRow("step size 0") << "step size 0"
+                                     << "step_size";
+        QTest::newRow("out under a file") << "out under a file"
+                                          << "cannot be created";
+    }
+    void badValuesAreRefusedBeforeWork() {
+        QFETCH(QString, change);
+        QFETCH(QString, phrase);
+        QTemporaryDir dir;
+        auto o = slice_options(dir);
+        o.data_dir = dir.path().toStdString() + "/no-mnist-here";
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        const double inf = std::numeric_limits<double>::infinity();
+        if (change == "lr nan") o.lr = nan;
+        if (change == "lr inf") o.lr = inf;
+        if (change == "degrees nan") o.augmentation.degrees(nan);
+        if (change == "degrees 1000") o.augmentation.degrees(1000);
+        if (change == "translate 2") o.augmentation.translate(2);
+        if (change == "scale inverted") o.augmentation.scale(1.2, 0.8);
+        if (change == "stroke nan") o.augmentation.stroke(nan);
+        if (change == "weight decay inf") o.weight_decay = inf;
+        if (change == "negative momentum") o.momentum = -0.5;
+        if (change == "nesterov") {
+            o.optimizer = mnist::OptimizerKind::SGD;
+            o.nesterov = true;
+            o.momentum = 0;
+        }
+        if (change == "step size 0") {
+            o.scheduler = mnist::SchedulerKind::Step;
+            o.step_size = 0;
+        }
+        if (change == "out under a file") {
+            std::ofstream(dir.filePath("file").toStdString()) << "x";
+            o.out_dir = dir.filePath("file/out").toStdString();
+        }
+        try {
+            mnist::train(o);
+            QFAIL("trained with a bad value");
+        } catch (const mnist::InvalidArgument& e) {
+            QVERIFY2(QString(e.what()).contains(phrase), e.what());
+        }
     }
 
     void badOptionsAreNamed() {
