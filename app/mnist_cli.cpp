@@ -1,7 +1,10 @@
 // mnist-cli: the engine without the window. Exit codes: 0 success, 2 bad input or usage (the
-// message on stderr names the file or value), 1 anything else.
+// message on stderr names the file or value; this includes a training that diverged to a NaN or
+// infinite loss, which the user's learning rate or other settings caused), 1 anything else.
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -72,6 +75,28 @@ void add_train_flags(CLI::App* cmd, TrainFlags& f) {
     cmd->add_option("--shear", f.shear, "augmentation: max x-shear in degrees (default 0)");
     cmd->add_option("--stroke", f.stroke, "augmentation: probability of a thicker/thinner pen (Model_3's recipe 0.3)");
     cmd->add_flag("--json", f.json, "print a JSON report on stdout");
+
+    // CLI11 reads "nan" and "inf" as doubles without complaint, and NaN passes every range check
+    // further on: refuse them here, naming the flag.
+    const CLI::Validator finite(
+        [](std::string& text) -> std::string {
+            char* end = nullptr;
+            const double value = std::strtod(text.c_str(), &end);
+            if (end == text.c_str()) return {};  // not a number at all: CLI11 says so itself
+            return std::isfinite(value) ? std::string() : "must be a finite number, got " + text;
+        },
+        "FINITE");
+    for (const char* name : {"--lr", "--weight-decay", "--max-lr", "--momentum", "--degrees",
+                             "--translate", "--scale-min", "--scale-max", "--shear", "--stroke"}) {
+        cmd->get_option(name)->check(finite);
+    }
+    for (const char* name : {"--lr", "--max-lr", "--epochs", "--batch-size", "--step-size"}) {
+        cmd->get_option(name)->check(CLI::PositiveNumber);
+    }
+    for (const char* name : {"--weight-decay", "--momentum", "--threads", "--val-split",
+                             "--limit-train", "--limit-test"}) {
+        cmd->get_option(name)->check(CLI::NonNegativeNumber);
+    }
 }
 
 mnist::TrainOptions to_options(const TrainFlags& f) {
@@ -222,8 +247,17 @@ int run_predict(std::string checkpoint, const std::vector<std::string>& images, 
     if (checkpoint.empty()) checkpoint = mnist::find_bundled_checkpoint(g_executable);
     const mnist::Predictor predictor(checkpoint);
     json out = json::array();
+    std::size_t unreadable = 0;  // a bad image is reported and skipped; the others still count
     for (const auto& path : images) {
-        const mnist::Prediction p = predictor.predict(mnist::load_image_file(path));
+        mnist::Prediction p;
+        try {
+            p = predictor.predict(mnist::load_image_file(path));
+        } catch (const mnist::DataError& e) {
+            std::fprintf(stderr, "mnist-cli: %s\n", e.what());
+            if (as_json) out.push_back({{"file", path}, {"error", e.what()}});
+            ++unreadable;
+            continue;
+        }
         if (as_json) {
             json item = {{"file", path}, {"blank", p.blank}};
             item["digit"] = p.blank ? json(nullptr) : json(p.digit);
@@ -237,6 +271,11 @@ int run_predict(std::string checkpoint, const std::vector<std::string>& images, 
         }
     }
     if (as_json) std::cout << out.dump(2) << "\n";
+    if (unreadable > 0) {
+        std::fprintf(stderr, "mnist-cli: %zu of %zu images could not be read\n", unreadable,
+                     images.size());
+        return 2;
+    }
     return 0;
 }
 
@@ -377,6 +416,9 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "mnist-cli: %s\n", e.what());
         return 2;
     } catch (const mnist::CheckpointError& e) {
+        std::fprintf(stderr, "mnist-cli: %s\n", e.what());
+        return 2;
+    } catch (const mnist::TrainingDiverged& e) {
         std::fprintf(stderr, "mnist-cli: %s\n", e.what());
         return 2;
     } catch (const std::exception& e) {
