@@ -31,6 +31,22 @@ namespace {
     throw DataError("Image file '" + path + "': " + problem);
 }
 
+// Decoding holds the whole image at up to 4 bytes a pixel, and the grey copy besides; a header
+// asking for more pixels than this is refused before any is decoded (a 20000x20000 PNG took
+// 1.1 GB and 7 s to read). 64 megapixels is more than any phone camera saves by default.
+constexpr long long kMaxPixels = 64LL * 1000 * 1000;
+
+// `known`: stbi_info understood the header. An unknown header is left to stbi_load to explain.
+void check_pixel_count(const std::string& path, int known, int width, int height) {
+    if (!known) return;
+    const long long pixels = static_cast<long long>(width) * height;
+    if (pixels <= kMaxPixels) return;
+    fail(path, "image is " + std::to_string(width) + "x" + std::to_string(height) + " (" +
+                   std::to_string(pixels / 1000000) + " megapixels); at most " +
+                   std::to_string(kMaxPixels / 1000000) +
+                   " megapixels are read, to keep memory in bounds: scale it down first");
+}
+
 std::uint8_t luminance(const std::uint8_t* rgb) {
     // ITU-R BT.601 weights, as Pillow's convert("L") and OpenCV's RGB2GRAY use.
     const double y = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
@@ -108,6 +124,8 @@ GrayImage load_image_file(const std::string& path) {
     int width = 0;
     int height = 0;
     int channels = 0;
+    const int known = stbi_info(path.c_str(), &width, &height, &channels);
+    check_pixel_count(path, known, width, height);
     StbPixels data(stbi_load(path.c_str(), &width, &height, &channels, 0), &stbi_image_free);
     return to_gray(path, std::move(data), width, height, channels);
 }
@@ -119,6 +137,9 @@ GrayImage decode_image(const std::uint8_t* bytes, std::size_t size, const std::s
     int width = 0;
     int height = 0;
     int channels = 0;
+    const int known =
+        stbi_info_from_memory(bytes, static_cast<int>(size), &width, &height, &channels);
+    check_pixel_count(name, known, width, height);
     StbPixels data(
         stbi_load_from_memory(bytes, static_cast<int>(size), &width, &height, &channels, 0),
         &stbi_image_free);

@@ -5,6 +5,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <zlib.h>
+
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -34,6 +36,46 @@ QByteArray pnm(const char* magic, int width, int height, const Bytes& data) {
                        QByteArray::number(height) + "\n255\n";
     bytes.append(reinterpret_cast<const char*>(data.data()), static_cast<qsizetype>(data.size()));
     return bytes;
+}
+
+// A valid all-black grey PNG of side x side pixels, written without holding the pixels: rows of
+// zeros deflate to about a thousandth of their size.
+QByteArray black_png(int side) {
+    auto be32 = [](QByteArray& out, quint32 value) {
+        for (int shift = 24; shift >= 0; shift -= 8) out.append(static_cast<char>(value >> shift));
+    };
+    auto chunk = [&](QByteArray& out, const char* type, const QByteArray& data) {
+        be32(out, static_cast<quint32>(data.size()));
+        const QByteArray body = QByteArray(type, 4) + data;
+        out += body;
+        be32(out, crc32(0, reinterpret_cast<const Bytef*>(body.constData()),
+                        static_cast<uInt>(body.size())));
+    };
+    QByteArray header;
+    be32(header, side);
+    be32(header, side);
+    header.append("\x08\x00\x00\x00\x00", 5);  // 8-bit grey, no interlace
+    z_stream z{};
+    deflateInit(&z, 1);
+    std::vector<unsigned char> row(static_cast<std::size_t>(side) + 1, 0), out(1 << 16);
+    QByteArray pixels;
+    for (int y = 0; y < side; ++y) {
+        z.next_in = row.data();
+        z.avail_in = static_cast<uInt>(row.size());
+        do {
+            z.next_out = out.data();
+            z.avail_out = static_cast<uInt>(out.size());
+            deflate(&z, y + 1 == side ? Z_FINISH : Z_NO_FLUSH);
+            pixels.append(reinterpret_cast<const char*>(out.data()),
+                          static_cast<qsizetype>(out.size() - z.avail_out));
+        } while (z.avail_out == 0);
+    }
+    deflateEnd(&z);
+    QByteArray png("\x89PNG\r\n\x1a\n", 8);
+    chunk(png, "IHDR", header);
+    chunk(png, "IDAT", pixels);
+    chunk(png, "IEND", {});
+    return png;
 }
 
 void write_png(const QString& path, int width, int height, int channels, const Bytes& data) {
@@ -224,6 +266,26 @@ class TestImageFile : public QObject {
     }
 
     void directoryNamesThePath() { verify_error_names(dir_.path(), "directory"); }
+
+    // Refused from its header, before the 100 million pixels are decoded (from a file or memory).
+    void hugeImageIsRefusedBeforeDecoding() {
+        const QString path = dir_.filePath(QStringLiteral("huge.png"));
+        const QByteArray png = black_png(10000);
+        write_bytes(path, png);
+        verify_error_names(path, "10000x10000 (100 megapixels)");
+        try {
+            mnist::decode_image(reinterpret_cast<const std::uint8_t*>(png.constData()),
+                                static_cast<std::size_t>(png.size()), "huge upload");
+            QFAIL("expected mnist::DataError");
+        } catch (const mnist::DataError& error) {
+            QVERIFY2(QString(error.what()).contains("huge upload"), error.what());
+            QVERIFY2(QString(error.what()).contains("at most 64 megapixels"), error.what());
+        }
+        // One just inside the bound still reads.
+        const QString fits = dir_.filePath(QStringLiteral("fits.png"));
+        write_bytes(fits, black_png(8000));
+        QCOMPARE(mnist::load_image_file(fits.toStdString()).width, 8000);
+    }
 
   private:
     QTemporaryDir dir_;
