@@ -43,7 +43,7 @@ std::vector<AugmentedSample> preview_augmentation(const std::string& data_dir,
     const auto indices = torch::randperm(data.size(), generator).slice(0, 0, n);
     const MnistData picked = data.select(indices);
     const auto originals = to_unit_float(picked.images);
-    const auto augmented = augment_batch(originals, options, generator);
+    const auto augmented = augment_batch(originals, options, mix_seed(seed));
 
     std::vector<AugmentedSample> samples(static_cast<std::size_t>(n));
     for (std::int64_t i = 0; i < n; ++i) {

@@ -81,6 +81,7 @@ std::string describe_recipe(const TrainOptions& o) {
         case SchedulerKind::None: s += fmt(", constant lr %g", o.lr); break;
     }
     s += fmt(", batch %g, %g epochs", o.batch_size, o.epochs);
+    if (o.ema_decay > 0) s += fmt(", weight average (EMA %g)", o.ema_decay);
     if (o.augment) {
         const auto& a = o.augmentation;
         s += fmt(", augmentation (rotate ±%g°, shift ±%g %%", a.degrees(), a.translate() * 100);

@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <memory>
 
-#include "core/augmentation.h"
 #include "core/checkpoint.h"
 #include "core/compute_device.h"
 #include "core/data_location.h"
@@ -16,8 +15,11 @@
 #include "core/model_factory.h"
 #include "core/one_cycle_lr.h"
 #include "core/reduce_lr_on_plateau.h"
+#include "core/seeded_random.h"
 #include "core/step_lr.h"
+#include "core/training_batches.h"
 #include "core/version.h"
+#include "core/weight_average.h"
 
 namespace mnist {
 namespace {
@@ -68,6 +70,9 @@ void validate(const TrainOptions& o) {
     finite_positive(o.max_lr, "max LR");
     finite_at_least(o.weight_decay, 0.0, "weight decay");
     finite_at_least(o.momentum, 0.0, "momentum");
+    if (!(o.ema_decay >= 0 && o.ema_decay < 1)) {
+        fail("weight-average decay (ema) must be at least 0 and below 1 (got " + show(o.ema_decay) + ")");
+    }
     if (o.optimizer == OptimizerKind::SGD && o.nesterov && !(o.momentum > 0)) {
         fail("Nesterov momentum needs a momentum above 0 (got " + show(o.momentum) + ")");
     }
@@ -219,6 +224,8 @@ TrainResult train(const TrainOptions& options, TrainObserver* observer, const st
     const std::int64_t n = train_data.size();
     const std::int64_t batches = (n + options.batch_size - 1) / options.batch_size;
     auto scheduler = make_scheduler(options, batches);
+    std::optional<WeightAverage> average;
+    if (options.ema_decay > 0) average.emplace(*net, options.ema_decay);
 
     TrainResult result;
     result.start = {options.model, count_parameters(*net), device.str(), threads, options.epochs,
@@ -235,6 +242,10 @@ TrainResult train(const TrainOptions& options, TrainObserver* observer, const st
         const auto epoch_begin = Clock::now();
         net->train();
         const auto order = torch::randperm(n, torch::TensorOptions().dtype(torch::kInt64)).to(device);
+        TrainingBatches source(train_data, order, options.batch_size,
+                               options.augment ? &options.augmentation : nullptr,
+                               mix_seed(options.seed) + static_cast<std::uint64_t>(epoch),
+                               device.is_cuda() ? BatchPath::Tensor : BatchPath::Host);
         double loss_sum = 0.0;
         std::int64_t correct = 0, seen = 0;
         double last_lr = scheduler->lr();
@@ -243,12 +254,9 @@ TrainResult train(const TrainOptions& options, TrainObserver* observer, const st
                 result.stopped = true;
                 break;
             }
-            const auto idx = order.slice(0, b * options.batch_size,
-                                         std::min(n, (b + 1) * options.batch_size));
-            auto x = to_unit_float(train_data.images.index_select(0, idx));
-            if (options.augment) x = augment_batch(x, options.augmentation);
-            x = normalize(x);
-            const auto y = train_data.labels.index_select(0, idx);
+            const TrainingBatch batch = *source.next();
+            const torch::Tensor& x = batch.images;
+            const torch::Tensor& y = batch.labels;
 
             apply_schedule(*optimizer, *scheduler);
             last_lr = scheduler->lr();
@@ -257,9 +265,10 @@ TrainResult train(const TrainOptions& options, TrainObserver* observer, const st
             const auto loss = torch::nn::functional::cross_entropy(logits, y);
             loss.backward();
             optimizer->step();
+            if (average) average->update(*net);
             scheduler->step_batch();
 
-            const std::int64_t count = idx.size(0);
+            const std::int64_t count = y.size(0);
             const double batch_loss = loss.item<double>();
             check_finite(batch_loss, "loss", epoch, b + 1, last_lr);
             loss_sum += batch_loss * count;
@@ -284,6 +293,8 @@ TrainResult train(const TrainOptions& options, TrainObserver* observer, const st
         }
         if (result.stopped) break;
 
+        // Validation, and the checkpoint, use the averaged weights when there are any.
+        const AveragedWeights averaged(average ? &*average : nullptr, *net);
         const EvalResult val = evaluate(net, val_data, device);
         check_finite(val.loss, "validation loss", epoch, 0, last_lr);
         EpochMetrics metrics;

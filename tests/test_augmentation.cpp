@@ -27,7 +27,7 @@ class TestAugmentation : public QObject {
 private Q_SLOTS:
     void keepsShapeAndRange() {
         const auto x = real_batch();
-        const auto y = mnist::augment_batch(x, mnist::AugmentOptions().degrees(30).shear(15).stroke(0.5));
+        const auto y = mnist::augment_batch(x, mnist::AugmentOptions().degrees(30).shear(15).stroke(0.5), 1);
         QCOMPARE(y.sizes(), x.sizes());
         QCOMPARE(y.scalar_type(), torch::kFloat32);
         QVERIFY(y.min().item<float>() >= 0.0f);
@@ -37,8 +37,7 @@ private Q_SLOTS:
 
     void changesEveryImageButKeepsTheInk() {
         const auto x = real_batch();
-        torch::manual_seed(3);
-        const auto y = mnist::augment_batch(x, mnist::AugmentOptions());
+        const auto y = mnist::augment_batch(x, mnist::AugmentOptions(), 3);
         const auto per_image_change = (y - x).abs().sum({1, 2, 3});
         QVERIFY((per_image_change > 0).all().item<bool>());
         // +-10 degrees, +-10 % shift and 0.9-1.1 zoom keep almost all ink on the canvas.
@@ -49,7 +48,7 @@ private Q_SLOTS:
 
     void identityOptionsChangeNothing() {
         const auto x = real_batch();
-        const auto y = mnist::augment_batch(x, mnist::AugmentOptions().degrees(0).translate(0).scale(1, 1));
+        const auto y = mnist::augment_batch(x, mnist::AugmentOptions().degrees(0).translate(0).scale(1, 1), 1);
         QVERIFY2(torch::allclose(y, x, 1e-5, 1e-5), qPrintable(QString::number((y - x).abs().max().item<float>())));
     }
 
@@ -59,7 +58,7 @@ private Q_SLOTS:
         // translate 0.1 draws the shift from [-2.8, 2.8] px; over a batch the centre of mass
         // must move by up to that and never more.
         const auto batch = x.repeat({64, 1, 1, 1});
-        const auto y = mnist::augment_batch(batch, mnist::AugmentOptions().degrees(0).scale(1, 1).translate(0.1));
+        const auto y = mnist::augment_batch(batch, mnist::AugmentOptions().degrees(0).scale(1, 1).translate(0.1), 1);
         const auto cols = torch::arange(28).to(torch::kFloat32).view({1, 1, 1, 28});
         const auto cx = (y * cols).sum({1, 2, 3}) / y.sum({1, 2, 3});
         const auto shift = (cx - 13.5).abs();
@@ -69,11 +68,37 @@ private Q_SLOTS:
 
     void seedFixesTheAugmentation() {
         const auto x = real_batch();
-        torch::manual_seed(11);
-        const auto a = mnist::augment_batch(x, mnist::AugmentOptions().stroke(0.3));
-        torch::manual_seed(11);
-        const auto b = mnist::augment_batch(x, mnist::AugmentOptions().stroke(0.3));
+        const auto a = mnist::augment_batch(x, mnist::AugmentOptions().stroke(0.3), 11);
+        const auto b = mnist::augment_batch(x, mnist::AugmentOptions().stroke(0.3), 11);
+        const auto c = mnist::augment_batch(x, mnist::AugmentOptions().stroke(0.3), 12);
         QVERIFY(torch::equal(a, b));
+        QVERIFY(!torch::equal(a, c));
+    }
+
+    // The CPU training path warps bytes on a worker thread; the CUDA path warps tensors. For the
+    // same draws they must produce the same images, stroke changes included.
+    void hostWarpMatchesTensorWarp() {
+        const auto x = real_batch();
+        const auto bytes = (x * 255).round().to(torch::kUInt8).contiguous();
+        const auto unit = bytes.to(torch::kFloat32) / 255;
+        mnist::SeededRandom random(5);
+        const auto draws = mnist::draw_augmentations(
+            x.size(0), mnist::AugmentOptions().degrees(25).shear(10).translate(0.15).scale(0.8, 1.2).stroke(0.6),
+            random);
+        int thicker = 0, thinner = 0;
+        for (const auto& d : draws) {
+            if (d.stroke > 0) ++thicker;
+            if (d.stroke < 0) ++thinner;
+        }
+        QVERIFY(thicker > 0 && thinner > 0);
+        std::vector<const std::uint8_t*> images;
+        for (std::int64_t i = 0; i < x.size(0); ++i) images.push_back(bytes.data_ptr<std::uint8_t>() + i * 784);
+        auto host = torch::empty_like(unit);
+        mnist::augment_images(images.data(), draws, host.data_ptr<float>());
+        const auto tensor = mnist::augment_batch(unit, draws);
+        const float worst = (host - tensor).abs().max().item<float>();
+        QVERIFY2(worst < 1e-4f, qPrintable(QString::number(worst)));
+        QVERIFY((host - unit).abs().sum().item<float>() > 100.0f);  // it did transform them
     }
 
     void labelsAreUntouchedByTheTrainingBatchPath() {
@@ -82,7 +107,7 @@ private Q_SLOTS:
         const auto labels = data.labels.clone();
         const auto idx = torch::randperm(data.size()).slice(0, 0, 128);
         const auto batch = data.select(idx);
-        mnist::augment_batch(mnist::to_unit_float(batch.images), mnist::AugmentOptions());
+        mnist::augment_batch(mnist::to_unit_float(batch.images), mnist::AugmentOptions(), 1);
         QVERIFY(torch::equal(labels, data.labels));
         QVERIFY(batch.labels.min().item<std::int64_t>() >= 0);
         QVERIFY(batch.labels.max().item<std::int64_t>() <= 9);
