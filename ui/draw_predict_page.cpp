@@ -57,7 +57,10 @@ bool DrawPredictPage::openImage(const QString& path, QString* error) {
         return false;
     }
     canvas_->setPicture(picture);
-    panel_->predictImage(canvas_->image());
+    // The file itself, as `mnist-cli predict` reads it: the canvas holds a copy shrunk to its
+    // size and padded with the corner's colour, which a photo's ruled lines and uneven light do
+    // not survive (a photographed 3 was read as 1).
+    panel_->predictImage(picture);
     return true;
 }
 

@@ -25,8 +25,8 @@ class DrawPredictPage : public QWidget {
     DrawingCanvas* canvas() const { return canvas_; }
     PredictionPanel* predictionPanel() const { return panel_; }
 
-    // Shows a PNG/JPEG/... on the canvas and classifies it right away. On failure returns false
-    // and sets *error.
+    // Shows a PNG/JPEG/... on the canvas and classifies the picture itself right away. On
+    // failure returns false and sets *error.
     bool openImage(const QString& path, QString* error = nullptr);
 
   private:
