@@ -77,7 +77,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     splitter_->addWidget(tabs_);
     splitter_->setStretchFactor(0, 0);
     splitter_->setStretchFactor(1, 1);
-    splitter_->setSizes({440, 840});
+    splitter_->setSizes({420, 860});
     splitter_->setChildrenCollapsible(false);
     setCentralWidget(splitter_);
 

@@ -121,7 +121,8 @@ TrainingPage::TrainingPage(const TrainingPageActions& actions, QWidget* parent) 
     log_ = new QPlainTextEdit;
     log_->setReadOnly(true);
     log_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    log_->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    // A table: wrapped, its rows would break their columns; a narrow window scrolls it instead.
+    log_->setLineWrapMode(QPlainTextEdit::NoWrap);
     log_->setToolTip(
         tr("One line per finished epoch; ★ marks a new best, saved as the checkpoint"));
     log_->setPlaceholderText(tr("Epoch results appear here."));
@@ -181,7 +182,7 @@ void TrainingPage::showStarting(const QString& model, int epochs) {
     epoch_label_->setText(tr("Epoch 1/%1").arg(epochs));
     run_info_->setText(tr("Starting %1…").arg(model));
     appendLog(tr("— %1, %2 epochs —").arg(model).arg(epochs));
-    appendLog(tr("epoch  train loss  acc     val loss  acc     lr"));
+    appendLog(tr("epoch    loss     acc  val loss  val acc  lr"));
 }
 
 void TrainingPage::showStart(const mnist::TrainStart& s) {
@@ -211,12 +212,13 @@ void TrainingPage::showBatch(const mnist::BatchProgress& p) {
 void TrainingPage::showEpoch(const mnist::EpochMetrics& m) {
     charts_->addEpoch(m);
     // Columns under the header written by showStarting(); ★ marks a new best (checkpoint saved).
-    appendLog(QStringLiteral("%1  %2      %3  %4    %5  %6%7")
+    // Narrow enough (51 characters) for the log beside the charts at 1280x800.
+    appendLog(QStringLiteral("%1%2%3%4%5  %6%7")
                   .arg(m.epoch, 5)
-                  .arg(m.train_loss, 0, 'f', 4)
-                  .arg(m.train_acc, 6, 'f', 2)
-                  .arg(m.val_loss, 0, 'f', 4)
-                  .arg(m.val_acc, 6, 'f', 2)
+                  .arg(m.train_loss, 8, 'f', 4)
+                  .arg(m.train_acc, 8, 'f', 2)
+                  .arg(m.val_loss, 10, 'f', 4)
+                  .arg(m.val_acc, 9, 'f', 2)
                   .arg(m.lr, 0, 'e', 1)
                   .arg(m.improved ? QStringLiteral(" ★") : QString()));
 }
