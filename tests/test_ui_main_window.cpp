@@ -1,15 +1,30 @@
 // Tests for ui/main_window as a new user meets it: title, size and shortcuts; a missing MNIST
-// folder leaves the app usable with an explanation and a way to choose the folder.
+// folder leaves the app usable with an explanation and a way to choose the folder; at the default
+// size and larger, the first screen tells the truth about the model, shows the Augmentation
+// section without scrolling, and every epoch label on the charts is readable.
 #include <QAction>
+#include <QChartView>
+#include <QGraphicsScene>
+#include <QGraphicsTextItem>
+#include <QGroupBox>
 #include <QMenu>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 #include "core/data_location.h"
+#include "core/model_registry.h"
 #include "test_ui_environment.h"
+#include "ui/augmentation_preview_widget.h"
 #include "ui/main_window.h"
+#include "ui/model_panel.h"
+#include "ui/prediction_panel.h"
+#include "ui/training_charts.h"
 #include "ui/training_page.h"
 
 using mnist::ui::MainWindow;
@@ -21,6 +36,21 @@ QAction* actionWithShortcut(QWidget* w, const QKeySequence& key) {
         if (a->shortcuts().contains(key)) return a;
     }
     return nullptr;
+}
+
+// Qt Charts shortens a tick label that is wider than its share of the axis to "1..." or "…".
+bool isElided(const QString& text) {
+    return text.contains(QStringLiteral("...")) || text.contains(QChar(0x2026));
+}
+
+// The visible tick labels of one chart, read from its scene as they are drawn.
+QStringList shownLabels(QChartView* view) {
+    QStringList labels;
+    for (QGraphicsItem* item : view->scene()->items()) {
+        auto* text = dynamic_cast<QGraphicsTextItem*>(item);
+        if (text && text->isVisible()) labels << text->toPlainText();
+    }
+    return labels;
 }
 
 }  // namespace
@@ -87,6 +117,93 @@ class MainWindowTest : public QObject {
         MainWindow again;
         QCOMPARE(again.dataDir(), data);
         QVERIFY(!again.trainingPage()->isDataMissingShown());
+    }
+
+    void emptyCanvasInvitesDrawingWithTheBundledModel() {
+        MainWindow w;
+        if (!w.predictionPanel()->hasModel())
+            QSKIP("resources/best_Model_3.pth was not found next to the build");
+        QCOMPARE(w.predictionPanel()->shownDigit(), QStringLiteral("?"));
+        QVERIFY2(w.predictionPanel()->caption().startsWith(QStringLiteral("Draw a digit")),
+                 qPrintable(w.predictionPanel()->caption()));
+        QVERIFY(!w.predictionPanel()->caption().contains(QStringLiteral("No model")));
+    }
+
+    void emptyCanvasSaysSoWhenNoModelIsLoaded() {
+        qputenv("MNIST_STUDIO_MODEL", QByteArray("/nonexistent/best_Model_3.pth"));
+        MainWindow w;
+        qunsetenv("MNIST_STUDIO_MODEL");
+        QVERIFY(!w.predictionPanel()->hasModel());
+        QVERIFY2(w.predictionPanel()->caption().startsWith(QStringLiteral("No model loaded")),
+                 qPrintable(w.predictionPanel()->caption()));
+    }
+
+    void augmentationSectionVisibleWithoutScrolling() {
+        MainWindow w;
+        w.resize(1280, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* scroll = w.findChild<QScrollArea*>();
+        QVERIFY(scroll);
+        const auto inWindow = [&w](const QWidget* widget) {
+            return QRect(widget->mapTo(&w, QPoint(0, 0)), widget->size());
+        };
+        // Every model: their descriptions differ in length.
+        for (const auto& name : mnist::model_names()) {
+            w.modelPanel()->setCurrentModel(QString::fromStdString(name));
+            QCoreApplication::processEvents();
+            const QWidget* section = w.modelPanel()->augmentationSection();
+            const QWidget* preview = w.modelPanel()->augmentationPreview();
+            QVERIFY(section->isVisible());
+            const QRect viewport = inWindow(scroll->viewport());
+            const QRect rect = inWindow(section);
+            const QString where = QStringLiteral("%1: section at y %2..%3, viewport y %4..%5")
+                                      .arg(QString::fromStdString(name))
+                                      .arg(rect.top())
+                                      .arg(rect.bottom())
+                                      .arg(viewport.top())
+                                      .arg(viewport.bottom());
+            QCOMPARE(scroll->verticalScrollBar()->value(), 0);
+            QVERIFY2(viewport.contains(rect), qPrintable(where));
+            QVERIFY2(w.rect().contains(rect), qPrintable(where));
+            // The preview is part of what a newcomer must see.
+            QVERIFY2(viewport.contains(inWindow(preview)), qPrintable(where));
+        }
+    }
+
+    void epochLabelsReadableAtDefaultSizeAndLarger() {
+        for (const QSize size : {QSize(1280, 800), QSize(1600, 900), QSize(1920, 1080)}) {
+            MainWindow w;
+            w.resize(size);
+            w.tabs()->setCurrentWidget(w.trainingPage());
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            for (const int epochs : {15, 40, 100}) {
+                w.charts()->reset(epochs);
+                QCoreApplication::processEvents();
+                const QList<QChartView*> views = w.charts()->findChildren<QChartView*>();
+                QCOMPARE(views.size(), 3);
+                for (QChartView* view : views) {
+                    const QStringList labels = shownLabels(view);
+                    const QString context =
+                        QStringLiteral("%1x%2, %3 epochs, \"%4\": %5")
+                            .arg(size.width())
+                            .arg(size.height())
+                            .arg(epochs)
+                            .arg(view->chart()->title(), labels.join(QStringLiteral(" | ")));
+                    for (const QString& label : labels)
+                        QVERIFY2(!isElided(label), qPrintable(context));
+                    // The epoch axis is labelled up to near its end, not just at 0.
+                    int last_epoch = -1;
+                    for (const QString& label : labels) {
+                        bool whole = false;
+                        const int n = label.toInt(&whole);
+                        if (whole) last_epoch = std::max(last_epoch, n);
+                    }
+                    QVERIFY2(last_epoch >= epochs * 3 / 4, qPrintable(context));
+                }
+            }
+        }
     }
 
     void remembersTheTab() {
