@@ -23,6 +23,7 @@ constexpr int kWorkSide = 512;
 // side: wider than any pen stroke, narrower than the light's changes across the page.
 constexpr int kLightThumbSide = 96;
 constexpr double kLightKernelShare = 1.0 / 3.0;
+constexpr double kLightSmoothing = 1.5;  // thumbnail px
 // Lines are straight and run across the frame: kept by an opening with a line this long (as a
 // share of the frame's extent along it), which no stroke of a digit 70 % of the frame survives.
 constexpr double kLineLengthShare = 0.75;
@@ -35,32 +36,37 @@ constexpr float kMinInkThreshold = 0.08f;
 constexpr float kNoiseDeviations = 5.0f;
 // The digit's typical stroke must be at least this dark, or the paper is blank.
 constexpr float kMinStrokeDarkness = 0.2f;
+// A digit is at least this share of the frame's shorter side: smaller is a speck or a crumb.
+constexpr double kMinDigitShare = 0.05;
 // Other parts join the digit when this close to it (share of its longer side) and at least this
 // big (share of its area): the flag of a 5 does, a speck of dust does not.
 constexpr double kJoinDistanceShare = 0.25;
 constexpr double kMinPartShare = 0.02;
+// The share of the paper's level a pixel must stand out from it by to tell which way ink goes.
+constexpr float kPolarityContrast = 0.3f;
 // Once the strokes' darkness is known, ink is what reaches this share of it.
 constexpr float kStrokeShare = 0.35f;
 
 constexpr double kPi = 3.14159265358979323846;
 
-// The paper's brightness under the photo's light, from the ink-dark image `gray` (8-bit).
+// The paper's brightness under the photo's light, from the 8-bit, dark-ink `gray`: a
+// morphological close wipes out every stroke narrower than its square, and follows light that
+// changes steadily across the page exactly.
 cv::Mat estimate_paper(const cv::Mat& gray) {
     const double shrink =
         std::min(1.0, static_cast<double>(kLightThumbSide) / std::max(gray.cols, gray.rows));
     cv::Mat thumb;
     cv::resize(gray, thumb, cv::Size(), shrink, shrink, cv::INTER_AREA);
-    const int side = std::max(3, static_cast<int>(std::lround(kLightThumbSide * kLightKernelShare *
-                                                              std::min(thumb.cols, thumb.rows) /
-                                                              std::max(thumb.cols, thumb.rows))) |
-                                     1);
+    const int side =
+        std::max(3, static_cast<int>(kLightKernelShare * std::min(thumb.cols, thumb.rows)) | 1);
     cv::morphologyEx(thumb, thumb, cv::MORPH_CLOSE,
                      cv::getStructuringElement(cv::MORPH_RECT, cv::Size(side, side)));
-    cv::GaussianBlur(thumb, thumb, cv::Size(), side / 4.0);
+    // Only the close's plateaus on noisy paper are smoothed: more would shift a steep fall-off.
+    cv::GaussianBlur(thumb, thumb, cv::Size(), kLightSmoothing);
     cv::Mat paper;
     cv::resize(thumb, paper, gray.size(), 0, 0, cv::INTER_LINEAR);
     paper.convertTo(paper, CV_32F);
-    return cv::max(paper, 1.0);
+    return paper;
 }
 
 float median_of(std::vector<float> values) {
@@ -129,7 +135,8 @@ cv::Mat line_darkness(const cv::Mat& dark, const cv::Mat& marks) {
         cv::Mat opened;
         cv::morphologyEx(widened, opened, cv::MORPH_OPEN,
                          line_kernel(kLineLengthShare * extent, angle));
-        lines = cv::max(lines, opened);
+        // Where two lines cross, each takes its share of the light that the other left.
+        lines = 1.0 - (1.0 - lines).mul(1.0 - opened);
     }
     cv::dilate(lines, lines, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
     return lines;
@@ -149,6 +156,7 @@ double gap_between(const cv::Rect& a, const cv::Rect& b) {
 
 struct Digit {
     cv::Mat mask;        // 255 on its parts
+    cv::Rect box;        // around them
     float stroke = 0.f;  // how dark its strokes are: the 90th percentile of its darkness
 };
 
@@ -191,6 +199,7 @@ Digit find_digit(const cv::Mat& dark, const cv::Mat& threshold) {
         }
     }
 
+    digit.box = box;
     std::vector<float> stroke;
     digit.mask = cv::Mat::zeros(labels.size(), CV_8U);
     for (int y = 0; y < labels.rows; ++y) {
@@ -210,7 +219,11 @@ Digit find_digit(const cv::Mat& dark, const cv::Mat& threshold) {
 }
 
 // True when the ink is lighter than the paper. The paper is what a median over a third of the
-// frame shows whichever way the ink goes; the ink is the heavier tail on one side of it.
+// frame shows, whichever way the ink goes and however many ruled lines there are; ink is what
+// stands out of it by more than the noise and by kPolarityContrast of the paper's own level
+// (ink is a third of the paper's light or less; a steep fall-off of light, which the median
+// follows only roughly, is not). Light ink must clearly outweigh dark ink: dark ink on paper is
+// what photos show.
 bool ink_is_light(const cv::Mat& gray) {
     const double shrink =
         std::min(1.0, static_cast<double>(kLightThumbSide) / std::max(gray.cols, gray.rows));
@@ -225,13 +238,18 @@ bool ink_is_light(const cv::Mat& gray) {
     cv::subtract(gray, paper, residual, cv::noArray(), CV_32F);
     std::vector<float> spread(residual.begin<float>(), residual.end<float>());
     for (float& v : spread) v = std::abs(v);
-    const float floor = 3.0f * 1.4826f * median_of(std::move(spread)) + 1.0f;
+    const float noise = 3.0f * 1.4826f * median_of(std::move(spread)) + 1.0f;
     double light = 0.0, dark = 0.0;
-    for (auto it = residual.begin<float>(); it != residual.end<float>(); ++it) {
-        light += std::max(0.0f, *it - floor);
-        dark += std::max(0.0f, -*it - floor);
+    for (int y = 0; y < gray.rows; ++y) {
+        const float* r = residual.ptr<float>(y);
+        const std::uint8_t* p = paper.ptr<std::uint8_t>(y);
+        for (int x = 0; x < gray.cols; ++x) {
+            const float floor = std::max(noise, kPolarityContrast * p[x]);
+            light += std::max(0.0f, r[x] - floor);
+            dark += std::max(0.0f, -r[x] - floor);
+        }
     }
-    return light > dark;
+    return light > 2.0 * dark;
 }
 
 }  // namespace
@@ -249,10 +267,10 @@ CleanedPhoto clean_photo(const GrayImage& photo) {
     const double shrink =
         std::min(1.0, static_cast<double>(kWorkSide) / std::max(photo.width, photo.height));
     cv::resize(input, gray, cv::Size(), shrink, shrink, cv::INTER_AREA);
-    if (ink_is_light(gray)) gray = 255 - gray;
 
     // Reflectance relative to the lit paper, as darkness: 0 paper, 1 black.
-    const cv::Mat paper = estimate_paper(gray);
+    if (ink_is_light(gray)) gray = 255 - gray;
+    const cv::Mat paper = cv::max(estimate_paper(gray), 1.0);
     cv::Mat dark;
     gray.convertTo(dark, CV_32F);
     cv::divide(dark, paper, dark);
@@ -288,7 +306,9 @@ CleanedPhoto clean_photo(const GrayImage& photo) {
     if (found.stroke < kMinStrokeDarkness) return result;
     threshold = cv::max(threshold, kStrokeShare * found.stroke);
     const Digit digit = find_digit(ink_dark, threshold);
-    if (digit.stroke < kMinStrokeDarkness) return result;
+    if (digit.stroke < kMinStrokeDarkness || std::max(digit.box.width, digit.box.height) <
+                                                 kMinDigitShare * std::min(gray.cols, gray.rows))
+        return result;
     const float full = digit.stroke;
     cv::Mat mask = digit.mask;
 

@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -11,11 +12,14 @@
 #include "core/digit_preprocess.h"
 #include "core/drawn_digits.h"
 #include "core/errors.h"
+#include "core/image_file.h"
+#include "core/paper_photo.h"
 #include "core/predictor.h"
 
 using mnist::DrawnDigit;
 using mnist::DrawnDigitOptions;
 using mnist::DrawnDigitSet;
+using mnist::GrayImage;
 
 namespace {
 
@@ -150,6 +154,81 @@ class TestDrawnDigits : public QObject {
         QVERIFY2(fat_ink > 2 * thin_ink, qPrintable(QString::number(fat_ink / thin_ink)));
     }
 
+    void photosAreSeededAndDeterministic() {
+        // Digits in memory (a bar and a ring), so this runs without MNIST.
+        std::vector<std::uint8_t> digits(2 * 28 * 28, 0);
+        for (int y = 6; y < 22; ++y)
+            for (int x = 12; x < 16; ++x) digits[static_cast<std::size_t>(y) * 28 + x] = 255;
+        for (int y = 0; y < 28; ++y)
+            for (int x = 0; x < 28; ++x) {
+                const double r = std::hypot(x - 13.5, y - 13.5);
+                if (r > 5 && r < 9) digits[28 * 28 + static_cast<std::size_t>(y) * 28 + x] = 255;
+            }
+        const auto options = DrawnDigitOptions::photos().count(6);
+        const DrawnDigitSet a(digits, {1, 0}, DrawnDigitOptions(options).seed(4));
+        const DrawnDigitSet b(digits, {1, 0}, DrawnDigitOptions(options).seed(4));
+        const DrawnDigitSet other(digits, {1, 0}, DrawnDigitOptions(options).seed(5));
+        for (int i = 0; i < a.size(); ++i) {
+            const DrawnDigit x = a.render(i), y = b.render(a.size() - 1 - i);
+            const DrawnDigit x_again = b.render(i);
+            QVERIFY(!x.jpeg.empty());
+            QVERIFY(x.jpeg == x_again.jpeg);
+            QVERIFY(x.image.pixels == x_again.image.pixels);
+            QVERIFY(y.jpeg == a.render(a.size() - 1 - i).jpeg);
+            QVERIFY(other.render(i).jpeg != x.jpeg);
+            // The image is what the JPEG file decodes to, so a saved photo predicts the same.
+            const GrayImage decoded = mnist::decode_image(x.jpeg.data(), x.jpeg.size(), "photo");
+            QVERIFY(decoded.pixels == x.image.pixels);
+            // Its blank twin is the same paper and light, without the ink.
+            const DrawnDigit blank = a.render_blank(i);
+            QCOMPARE(blank.image.width, x.image.width);
+            QCOMPARE(blank.look.jpeg_quality, x.look.jpeg_quality);
+            QCOMPARE(blank.look.rotation_degrees, x.look.rotation_degrees);
+            QVERIFY(blank.jpeg != x.jpeg);
+            QVERIFY(x.image.width >= 240 && x.image.width <= 800);
+            QVERIFY(x.height >= 0.2 - 1e-9 && x.height <= 0.7 + 1e-9);
+        }
+    }
+
+    void photoLooksCoverTheListedDegradations() {
+        // Ink on tinted paper, light from one side, ruled or margin lines, noise, blur, a turn,
+        // JPEG 45-90: each within its range, and each range actually reached.
+        mnist::SeededRandom rng(42);
+        int ruled = 0, margin = 0, plain = 0;
+        double min_turn = 0, max_turn = 0, min_falloff = 1, max_falloff = 0;
+        int min_quality = 100, max_quality = 0;
+        double max_noise = 0, max_blur = 0, min_blur = 10, max_tint = 0;
+        for (int i = 0; i < 400; ++i) {
+            const mnist::PhotoLook look = mnist::random_photo_look(rng, 600, 450);
+            ruled += look.ruled;
+            margin += look.margin;
+            plain += !look.ruled && !look.margin;
+            min_turn = std::min(min_turn, look.rotation_degrees);
+            max_turn = std::max(max_turn, look.rotation_degrees);
+            min_falloff = std::min(min_falloff, look.light_falloff);
+            max_falloff = std::max(max_falloff, look.light_falloff);
+            min_quality = std::min(min_quality, look.jpeg_quality);
+            max_quality = std::max(max_quality, look.jpeg_quality);
+            max_noise = std::max(max_noise, look.noise_sigma);
+            min_blur = std::min(min_blur, look.blur_sigma);
+            max_blur = std::max(max_blur, look.blur_sigma);
+            const auto [lo, hi] = std::minmax({look.paper[0], look.paper[1], look.paper[2]});
+            max_tint = std::max(max_tint, 1.0 - lo / hi);
+            QVERIFY(look.noise_sigma >= 2.0 && look.noise_sigma <= 8.0);
+            QVERIFY(look.jpeg_quality >= 45 && look.jpeg_quality <= 90);
+            QVERIFY(std::abs(look.rotation_degrees) <= 10.0);
+            // The ink is darker than any line: lines are lines, the digit is ink.
+            const double ink = 0.299 * look.ink[0] + 0.587 * look.ink[1] + 0.114 * look.ink[2];
+            QVERIFY(ink <= 0.45);
+        }
+        QVERIFY(ruled > 200 && margin > 150 && plain > 30);
+        QVERIFY(min_turn < -8 && max_turn > 8);
+        QVERIFY(min_falloff < 0.25 && max_falloff > 0.55);
+        QVERIFY(min_quality <= 47 && max_quality >= 88);
+        QVERIFY(max_noise > 7.5 && min_blur < 0.5 && max_blur > 1.3);
+        QVERIFY(max_tint > 0.08);
+    }
+
     void badOptionsAreRefused() {
         const std::vector<std::uint8_t> one_digit(28 * 28, 255);
         auto make = [&](const DrawnDigitOptions& o) { DrawnDigitSet set(one_digit, {3}, o); };
@@ -164,6 +243,22 @@ class TestDrawnDigits : public QObject {
                                  DrawnDigitSet(one_digit, {3, 4}, DrawnDigitOptions()));
         const DrawnDigitSet set(one_digit, {3}, DrawnDigitOptions().count(2));
         QVERIFY_THROWS_EXCEPTION(mnist::InvalidArgument, set.render(2));
+    }
+
+    // Photos of MNIST digits written on paper (ruled lines, shading, noise, blur, turn, JPEG):
+    // the bundled checkpoint reads them as well as drawings, once photo_cleanup has separated
+    // the ink. 200 photos keep this quick; README has 1,000 and 5,000.
+    void bundledCheckpointReadsPhotographedDigits() {
+        if (!have_mnist()) QSKIP(kNoData);
+        const std::string checkpoint = bundled_checkpoint();
+        if (!std::filesystem::exists(checkpoint)) QSKIP("no bundled checkpoint");
+        const mnist::Predictor predictor(checkpoint);
+        const DrawnDigitSet set(MNIST_DATA_DIR, DrawnDigitOptions::photos().count(200).seed(1));
+        const mnist::DrawnDigitReport report = mnist::evaluate_drawn_digits(predictor, set);
+        qInfo("%s: %.2f%% of 200 photographed digits, %lld called blank", checkpoint.c_str(),
+              report.accuracy, static_cast<long long>(report.blanks));
+        QCOMPARE(report.blanks, 0);
+        QVERIFY2(report.accuracy >= 98.0, qPrintable(QString::number(report.accuracy)));
     }
 
     // The headline: what a user drawing on the canvas gets from the checkpoint that ships.
