@@ -1,6 +1,7 @@
 // Tests for choosing checkpoints in the app (ui/main_window + ui/prediction_panel): a good .pth
 // is used for drawing, a corrupt or mismatched one gets an error message and the previous model
-// stays; without any checkpoint the canvas says so instead of failing.
+// stays, a bad sidecar does not stop good weights; without any checkpoint the canvas says so
+// instead of failing.
 #include <QFile>
 #include <QMessageBox>
 #include <QPainter>
@@ -94,9 +95,34 @@ class CheckpointTest : public QObject {
         QTest::newRow("random bytes") << QByteArray(4096, '\x5a') << QByteArray();
         QTest::newRow("empty file") << QByteArray() << QByteArray();
         QTest::newRow("text") << QByteArray("this is not a checkpoint\n") << QByteArray();
-        QTest::newRow("corrupt sidecar") << QByteArray("copy-of-good") << QByteArray("{ not json");
+    }
+
+    // Core reads the weights whatever their sidecar says (core/checkpoint.h): a corrupt or
+    // wrong .json only loses the epoch and accuracy shown beside the checkpoint.
+    void badSidecarStillUsesTheWeights_data() {
+        QTest::addColumn<QByteArray>("sidecar");
+        QTest::newRow("corrupt sidecar") << QByteArray("{ not json");
         QTest::newRow("sidecar naming an unknown model")
-            << QByteArray("copy-of-good") << QByteArray(R"({"model": "Model_9", "epoch": 1})");
+            << QByteArray(R"({"model": "Model_9", "epoch": 1})");
+    }
+
+    void badSidecarStillUsesTheWeights() {
+        QFETCH(QByteArray, sidecar);
+        QTemporaryDir dir;
+        const QString pth = dir.filePath(QStringLiteral("best_Odd.pth"));
+        QVERIFY(QFile::copy(good_, pth));
+        QFile f(dir.filePath(QStringLiteral("best_Odd.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(sidecar);
+        f.close();
+
+        MainWindow w;
+        QVERIFY(w.loadCheckpoint(pth));
+        QCOMPARE(w.predictionPanel()->checkpointPath(), pth);
+        QCOMPARE(w.predictionPanel()->modelName(), QStringLiteral("Model_1"));
+        QVERIFY(w.findChildren<QMessageBox*>().isEmpty());
+        w.predictionPanel()->predictImage(drawnOne());
+        QVERIFY(!w.predictionPanel()->lastPrediction().blank);
     }
 
     void badCheckpointShowsErrorAndKeepsPreviousModel() {
