@@ -257,6 +257,19 @@ class TestIdxFile : public QObject {
                      {"truncated", "gzip stream itself ends early"});
     }
 
+    // Bytes damaged inside a gzip file: zlib's checksum catches it, and the message says so.
+    void rejectsCorruptGzip() {
+        const QString whole = write_file("corrupt-source.gz", good_images(), true);
+        QFile file(whole);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QByteArray compressed = file.readAll();
+        compressed[compressed.size() - 8] =
+            static_cast<char>(compressed[compressed.size() - 8] ^ 0x5a);  // CRC-32
+        const Bytes damaged(compressed.begin(), compressed.end());
+        expect_error(kReadImages, write_file("corrupt-idx3-ubyte.gz", damaged, false),
+                     {"gzip data is corrupt"});
+    }
+
     void readsRealMnist() {
         const QString train_images = find_mnist_file("train-images-idx3-ubyte");
         const QString train_labels = find_mnist_file("train-labels-idx1-ubyte");
