@@ -3,8 +3,12 @@
 // the first epoch's chance-level values), plateau steps show on the log LR axis, and reset()
 // starts clean.
 #include <QChart>
+#include <QChartView>
+#include <QGraphicsScene>
+#include <QGraphicsTextItem>
 #include <QLineSeries>
 #include <QLogValueAxis>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -100,6 +104,42 @@ class TrainingChartsTest : public QObject {
         QVERIFY(charts.learningRateSeries()->points().isEmpty());
         QCOMPARE(charts.trainAccuracySeries()->chart()->series().size(), 3);
         QVERIFY(charts.history().empty());
+    }
+
+    void epochLabelsFitTheWidthTheyHave() {
+        // Narrower and wider than the app's default: the epoch labels thin out (every 2nd, 5th,
+        // ... epoch) instead of being shortened to "...", and a wide chart labels every epoch.
+        TrainingCharts charts;
+        charts.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&charts));
+        for (const int width : {560, 900, 2400}) {
+            charts.resize(width, 500);
+            for (const int epochs : {3, 15, 60, 500}) {
+                charts.reset(epochs);
+                QCoreApplication::processEvents();
+                for (QChartView* view : charts.findChildren<QChartView*>()) {
+                    // The tick labels: numbers ("12", "0.63", "1e-03"), shortened or not. A
+                    // narrow chart may shorten its legend; that is not what this checks.
+                    static const QRegularExpression tick(QStringLiteral("^[-+0-9.e\u2026]+$"));
+                    QStringList shown;
+                    for (QGraphicsItem* item : view->scene()->items()) {
+                        auto* text = dynamic_cast<QGraphicsTextItem*>(item);
+                        if (text && text->isVisible() && tick.match(text->toPlainText()).hasMatch())
+                            shown << text->toPlainText();
+                    }
+                    const QString all = QStringLiteral("%1 px, %2 epochs: %3")
+                                            .arg(width)
+                                            .arg(epochs)
+                                            .arg(shown.join(QStringLiteral(" | ")));
+                    QVERIFY2(!all.contains(QStringLiteral("...")) && !all.contains(QChar(0x2026)),
+                             qPrintable(all));
+                    if (width == 2400 && epochs == 15) {
+                        for (int e = 0; e <= 15; ++e)
+                            QVERIFY2(shown.contains(QString::number(e)), qPrintable(all));
+                    }
+                }
+            }
+        }
     }
 
     void epochStartNoiseIsLeftOutOfRunningCurves() {
