@@ -361,7 +361,8 @@ int main(int argc, char** argv) {
     auto* eval = app.add_subcommand("eval", "accuracy, loss, per-class accuracy and confusion matrix");
     eval->add_option("--checkpoint", checkpoint, "a .pth state_dict")->required();
     eval->add_option("--data", data, "directory holding the MNIST IDX files");
-    eval->add_option("--limit-test", limit, "score the first N test images only");
+    eval->add_option("--limit-test", limit, "score the first N test images only")
+        ->check(CLI::NonNegativeNumber);
     eval->add_option("--device", device, "auto, cpu or cuda");
     eval->add_flag("--json", json_out, "print JSON");
 
