@@ -1,9 +1,11 @@
 // mnist-cli as a user runs it: JSON that scripts can parse, exit code 2 with a message naming the
 // bad value or file, and a train -> eval -> predict round trip on a data slice.
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QtTest>
 
 #include <cstring>
@@ -118,6 +120,8 @@ private Q_SLOTS:
         QTest::newRow("missing image")
             << QStringList{"predict", "--checkpoint", "/tmp/none.pth", "/tmp/none.png"} << "none";
         QTest::newRow("no subcommand") << QStringList{} << "subcommand";
+        QTest::newRow("unknown drawn-eval style")
+            << QStringList{"drawn-eval", "--style", "sketch", "--count", "1"} << "sketch";
         // NaN and inf reach no range check intact: refused by the flag, before any work.
         QTest::newRow("degrees nan") << QStringList{"train", "--degrees", "nan"} << "--degrees";
         QTest::newRow("lr nan") << QStringList{"train", "--lr", "nan"} << "--lr";
@@ -259,6 +263,46 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains("blank.pgm: blank"), r.out.constData());
         QVERIFY2(r.err.contains("garbage.png") && r.err.contains("missing.png"), qPrintable(r.err));
         QVERIFY2(r.err.contains("2 of 3 images could not be read"), qPrintable(r.err));
+    }
+
+    // Photographed digits: the files drawn-eval saves are the JPEGs it scored, and predict reads
+    // each one as drawn-eval did, through the same photo clean-up, to the right digit.
+    void predictReadsGeneratedPhotos() {
+        if (!std::filesystem::exists(MNIST_DATA_DIR "/t10k-images-idx3-ubyte"))
+            QSKIP("MNIST not fetched");
+        QTemporaryDir dir;
+        const Run drawn = cli({"drawn-eval", "--style", "photo", "--count", "12", "--seed", "3",
+                               "--data", MNIST_DATA_DIR, "--save-samples", dir.path(), "--json"});
+        QCOMPARE(drawn.code, 0);
+        const auto report = parse(drawn).object();
+        QCOMPARE(report["style"].toString(), QString("photo"));
+        QCOMPARE(report["count"].toInt(), 12);
+        const QStringList files =
+            QDir(dir.path()).entryList({"photo_*.jpg"}, QDir::Files, QDir::Name);
+        QCOMPARE(files.size(), 12);
+        QStringList args = {"predict", "--json"};
+        for (const QString& file : files) args << QDir(dir.path()).filePath(file);
+        const Run predict = cli(args);
+        QCOMPARE(predict.code, 0);
+        const QRegularExpression label_in_name("_label([0-9])_");
+        int correct = 0;
+        for (const auto& value : parse(predict).array()) {
+            const auto item = value.toObject();
+            const auto match = label_in_name.match(item["file"].toString());
+            QVERIFY2(match.hasMatch(), qPrintable(item["file"].toString()));
+            QCOMPARE(item["blank"].toBool(), false);
+            correct += item["digit"].toInt() == match.captured(1).toInt();
+        }
+        QCOMPARE(correct, report["correct"].toInt());
+        QVERIFY2(correct >= 11, qPrintable(QString::number(correct)));
+
+        // One photo, as the screenshot script asks for it: a single JPEG in the folder.
+        QTemporaryDir one;
+        const Run single = cli({"drawn-eval", "--style", "photo", "--count", "1", "--seed", "8",
+                                "--data", MNIST_DATA_DIR, "--save-samples", one.path()});
+        QCOMPARE(single.code, 0);
+        QVERIFY2(single.out.contains("photographed digits"), single.out.constData());
+        QCOMPARE(QDir(one.path()).entryList({"photo_*.jpg"}, QDir::Files).size(), 1);
     }
 
     void trainEvalPredictRoundTrip() {
