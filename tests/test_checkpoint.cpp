@@ -17,7 +17,7 @@
 #include "core/checkpoint.h"
 #include "core/errors.h"
 #include "core/model_factory.h"
-#include "torch_zip_records.h"
+#include "checkpoint_test_support.h"
 
 using namespace std::string_literals;
 
@@ -55,14 +55,7 @@ pid_t dead_pid() {
     return child;
 }
 
-std::string message_of(const std::function<void()>& load) {
-    try {
-        load();
-    } catch (const mnist::CheckpointError& e) {
-        return e.what();
-    }
-    return "no CheckpointError";
-}
+using test_support::message_of;
 
 std::string read_all(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

@@ -15,7 +15,7 @@
 
 #include "core/checkpoint.h"
 #include "core/model_factory.h"
-#include "torch_zip_records.h"
+#include "checkpoint_test_support.h"
 
 namespace {
 

@@ -17,7 +17,7 @@
 #include "core/errors.h"
 #include "core/model_factory.h"
 #include "core/pytorch_state_dict_reader.h"
-#include "torch_zip_records.h"
+#include "checkpoint_test_support.h"
 
 using namespace std::string_literals;
 
@@ -49,14 +49,7 @@ std::string one_tensor_pickle(int size, int numel) {
            "ccollections\nOrderedDict\n)RtRu.";
 }
 
-std::string message_of(const std::function<void()>& load) {
-    try {
-        load();
-    } catch (const mnist::CheckpointError& e) {
-        return e.what();
-    }
-    return "no CheckpointError";
-}
+using test_support::message_of;
 
 }  // namespace
 

@@ -1,10 +1,14 @@
 #pragma once
-// The records of a torch.save zip (data.pkl, data/0, ...) read into a map and written back, so a
-// test can damage one record of a real checkpoint and see what the loader makes of it.
+// Helpers of the checkpoint tests: the records of a torch.save zip (data.pkl, data/0, ...) read
+// into a map and written back, so a test can damage one record of a real checkpoint, and the
+// message a load fails with.
 #include <caffe2/serialize/inline_container.h>
 
+#include <functional>
 #include <map>
 #include <string>
+
+#include "core/errors.h"
 
 namespace test_support {
 
@@ -26,6 +30,16 @@ inline void write_records(const std::string& path, Records records) {
     caffe2::serialize::PyTorchStreamWriter writer(path);
     for (const auto& [name, data] : records) writer.writeRecord(name, data.data(), data.size());
     writer.writeEndOfFile();
+}
+
+// The CheckpointError's message when `load` throws one; "no CheckpointError" otherwise.
+inline std::string message_of(const std::function<void()>& load) {
+    try {
+        load();
+    } catch (const mnist::CheckpointError& e) {
+        return e.what();
+    }
+    return "no CheckpointError";
 }
 
 }  // namespace test_support
