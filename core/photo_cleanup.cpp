@@ -47,6 +47,9 @@ constexpr float kPolarityContrast = 0.3f;
 // Once the strokes' darkness is known, ink is what reaches this share of it.
 constexpr float kStrokeShare = 0.35f;
 
+// A light blur of the darkness, so that sensor noise and JPEG blocks do not break strokes apart.
+constexpr double kDarknessSmoothing = 0.8;  // px
+
 constexpr double kPi = 3.14159265358979323846;
 
 // The paper's brightness under the photo's light, from the 8-bit, dark-ink `gray`: a
@@ -252,7 +255,79 @@ bool ink_is_light(const cv::Mat& gray) {
     return light > 2.0 * dark;
 }
 
+// The photo at working size with dark ink (inverted when the ink is light), as darkness: 1 minus
+// the reflectance relative to the lit paper, so 0 is paper and 1 black whatever the light.
+struct Darkness {
+    cv::Mat dark;   // CV_32F
+    cv::Mat paper;  // CV_32F, the lit paper's grey level
+};
+
+Darkness to_darkness(const GrayImage& photo) {
+    const cv::Mat input(photo.height, photo.width, CV_8U,
+                        const_cast<std::uint8_t*>(photo.pixels.data()));
+    cv::Mat gray;
+    const double shrink =
+        std::min(1.0, static_cast<double>(kWorkSide) / std::max(photo.width, photo.height));
+    cv::resize(input, gray, cv::Size(), shrink, shrink, cv::INTER_AREA);
+    if (ink_is_light(gray)) gray = 255 - gray;
+    Darkness d;
+    d.paper = cv::max(estimate_paper(gray), 1.0);
+    gray.convertTo(d.dark, CV_32F);
+    cv::divide(d.dark, d.paper, d.dark);
+    d.dark = 1.0 - cv::min(d.dark, 1.0);
+    cv::GaussianBlur(d.dark, d.dark, cv::Size(), kDarknessSmoothing);
+    return d;
+}
+
+// Per pixel, the darkness that is surely not noise. The noise is measured on the paper itself
+// (most of the frame), by the median absolute deviation in grey levels, so that the darker
+// corners, where the same sensor noise is more darkness, get a higher bar.
+cv::Mat noise_threshold(const Darkness& d) {
+    std::vector<float> deviation;
+    deviation.reserve(d.dark.total());
+    for (int y = 0; y < d.dark.rows; ++y) {
+        const float* dark = d.dark.ptr<float>(y);
+        const float* paper = d.paper.ptr<float>(y);
+        for (int x = 0; x < d.dark.cols; ++x) deviation.push_back(dark[x] * paper[x]);
+    }
+    const float centre = median_of(deviation);
+    for (float& v : deviation) v = std::abs(v - centre);
+    const float noise_levels = 1.4826f * median_of(std::move(deviation));
+    cv::Mat threshold;
+    cv::divide(kNoiseDeviations * noise_levels + centre, d.paper, threshold);
+    return cv::max(threshold, kMinInkThreshold);
+}
+
+// The digit as dark ink on white: full ink where it is as dark as its strokes, the strokes' soft
+// edges (below the threshold, a couple of pixels around the mask) ramping down to the paper.
+GrayImage ink_on_white(const cv::Mat& ink_dark, const Digit& digit, const cv::Mat& threshold) {
+    cv::Mat mask;
+    cv::dilate(digit.mask, mask, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(5, 5)));
+    GrayImage image;
+    image.width = ink_dark.cols;
+    image.height = ink_dark.rows;
+    image.pixels.assign(static_cast<std::size_t>(image.width) * image.height, 255);
+    for (int y = 0; y < image.height; ++y) {
+        const float* d = ink_dark.ptr<float>(y);
+        const float* t = threshold.ptr<float>(y);
+        const std::uint8_t* m = mask.ptr<std::uint8_t>(y);
+        std::uint8_t* out = &image.pixels[static_cast<std::size_t>(y) * image.width];
+        for (int x = 0; x < image.width; ++x) {
+            if (!m[x]) continue;
+            const float low = 0.5f * t[x];
+            const float v =
+                std::clamp((d[x] - low) / std::max(digit.stroke - low, 1e-3f), 0.0f, 1.0f);
+            out[x] = static_cast<std::uint8_t>(std::lround(255.0f * (1.0f - v)));
+        }
+    }
+    return image;
+}
+
 }  // namespace
+
+bool photo_cleanup_available() {
+    return true;
+}
 
 CleanedPhoto clean_photo(const GrayImage& photo) {
     CleanedPhoto result;
@@ -261,42 +336,12 @@ CleanedPhoto clean_photo(const GrayImage& photo) {
     if (photo.width <= 0 || photo.height <= 0 ||
         photo.pixels.size() < static_cast<std::size_t>(photo.width) * photo.height)
         return result;
-    const cv::Mat input(photo.height, photo.width, CV_8U,
-                        const_cast<std::uint8_t*>(photo.pixels.data()));
-    cv::Mat gray;
-    const double shrink =
-        std::min(1.0, static_cast<double>(kWorkSide) / std::max(photo.width, photo.height));
-    cv::resize(input, gray, cv::Size(), shrink, shrink, cv::INTER_AREA);
-
-    // Reflectance relative to the lit paper, as darkness: 0 paper, 1 black.
-    if (ink_is_light(gray)) gray = 255 - gray;
-    const cv::Mat paper = cv::max(estimate_paper(gray), 1.0);
-    cv::Mat dark;
-    gray.convertTo(dark, CV_32F);
-    cv::divide(dark, paper, dark);
-    dark = 1.0 - cv::min(dark, 1.0);
-    cv::GaussianBlur(dark, dark, cv::Size(), 0.8);
-
-    // Noise, from the paper itself (most of the frame): the median absolute deviation, in grey
-    // levels so that the darker corners, where the same noise is more darkness, get a higher bar.
-    std::vector<float> deviation;
-    deviation.reserve(dark.total());
-    for (int y = 0; y < dark.rows; ++y) {
-        const float* d = dark.ptr<float>(y);
-        const float* p = paper.ptr<float>(y);
-        for (int x = 0; x < dark.cols; ++x) deviation.push_back(d[x] * p[x]);
-    }
-    const float centre = median_of(deviation);
-    for (float& v : deviation) v = std::abs(v - centre);
-    const float noise_levels = 1.4826f * median_of(deviation);
-    cv::Mat threshold;
-    cv::divide(kNoiseDeviations * noise_levels + centre, paper, threshold);
-    threshold = cv::max(threshold, kMinInkThreshold);
+    const Darkness d = to_darkness(photo);
+    cv::Mat threshold = noise_threshold(d);
 
     // Ruled and margin lines go, as a part of the paper: a stroke crossing one keeps its ink.
-    const cv::Mat marks = dark > threshold;
-    const cv::Mat lines = line_darkness(dark, marks);
-    cv::Mat ink_dark = (dark - lines) / (1.0 - cv::min(lines, 0.9));
+    const cv::Mat lines = line_darkness(d.dark, d.dark > threshold);
+    cv::Mat ink_dark = (d.dark - lines) / (1.0 - cv::min(lines, 0.9));
     ink_dark = cv::max(ink_dark, 0.0);
 
     // The digit: first found among everything darker than the noise, which tells how dark its
@@ -306,36 +351,22 @@ CleanedPhoto clean_photo(const GrayImage& photo) {
     if (found.stroke < kMinStrokeDarkness) return result;
     threshold = cv::max(threshold, kStrokeShare * found.stroke);
     const Digit digit = find_digit(ink_dark, threshold);
-    if (digit.stroke < kMinStrokeDarkness || std::max(digit.box.width, digit.box.height) <
-                                                 kMinDigitShare * std::min(gray.cols, gray.rows))
+    const int frame_side = std::min(ink_dark.cols, ink_dark.rows);
+    if (digit.stroke < kMinStrokeDarkness ||
+        std::max(digit.box.width, digit.box.height) < kMinDigitShare * frame_side)
         return result;
-    const float full = digit.stroke;
-    cv::Mat mask = digit.mask;
-
-    // The stroke's soft edges (below the threshold) stay with it.
-    cv::dilate(mask, mask, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(5, 5)));
     result.blank = false;
-    result.image.width = gray.cols;
-    result.image.height = gray.rows;
-    result.image.pixels.assign(static_cast<std::size_t>(gray.cols) * gray.rows, 255);
-    for (int y = 0; y < gray.rows; ++y) {
-        const float* d = ink_dark.ptr<float>(y);
-        const float* t = threshold.ptr<float>(y);
-        const std::uint8_t* m = mask.ptr<std::uint8_t>(y);
-        std::uint8_t* out = &result.image.pixels[static_cast<std::size_t>(y) * gray.cols];
-        for (int x = 0; x < gray.cols; ++x) {
-            if (!m[x]) continue;
-            const float low = 0.5f * t[x];
-            const float v = std::clamp((d[x] - low) / std::max(full - low, 1e-3f), 0.0f, 1.0f);
-            out[x] = static_cast<std::uint8_t>(std::lround(255.0f * (1.0f - v)));
-        }
-    }
+    result.image = ink_on_white(ink_dark, digit, threshold);
     return result;
 }
 
 #else
 
-CleanedPhoto clean_photo(const GrayImage&, InkTone) {
+bool photo_cleanup_available() {
+    return false;
+}
+
+CleanedPhoto clean_photo(const GrayImage&) {
     return {};
 }
 

@@ -17,6 +17,9 @@ struct CleanedPhoto {
     GrayImage image;
 };
 
+// False in a build without OpenCV, where clean_photo leaves every image as it was.
+bool photo_cleanup_available();
+
 // Either polarity: the ink is whichever tail of the paper's tones carries more.
 CleanedPhoto clean_photo(const GrayImage& photo);
 

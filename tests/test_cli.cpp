@@ -10,6 +10,8 @@
 
 #include <cstring>
 #include <filesystem>
+
+#include "core/photo_cleanup.h"
 #include <fstream>
 #include <limits>
 
@@ -270,6 +272,8 @@ private Q_SLOTS:
     void predictReadsGeneratedPhotos() {
         if (!std::filesystem::exists(MNIST_DATA_DIR "/t10k-images-idx3-ubyte"))
             QSKIP("MNIST not fetched");
+        if (!mnist::photo_cleanup_available())
+            QSKIP("built without OpenCV: photos are not cleaned");
         QTemporaryDir dir;
         const Run drawn = cli({"drawn-eval", "--style", "photo", "--count", "12", "--seed", "3",
                                "--data", MNIST_DATA_DIR, "--save-samples", dir.path(), "--json"});

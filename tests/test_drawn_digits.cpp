@@ -14,6 +14,7 @@
 #include "core/errors.h"
 #include "core/image_file.h"
 #include "core/paper_photo.h"
+#include "core/photo_cleanup.h"
 #include "core/predictor.h"
 
 using mnist::DrawnDigit;
@@ -252,6 +253,8 @@ class TestDrawnDigits : public QObject {
         if (!have_mnist()) QSKIP(kNoData);
         const std::string checkpoint = bundled_checkpoint();
         if (!std::filesystem::exists(checkpoint)) QSKIP("no bundled checkpoint");
+        if (!mnist::photo_cleanup_available())
+            QSKIP("built without OpenCV: photos are not cleaned");
         const mnist::Predictor predictor(checkpoint);
         const DrawnDigitSet set(MNIST_DATA_DIR, DrawnDigitOptions::photos().count(200).seed(1));
         const mnist::DrawnDigitReport report = mnist::evaluate_drawn_digits(predictor, set);
