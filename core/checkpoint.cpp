@@ -5,8 +5,6 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include <torch/csrc/jit/serialization/export.h>
-#include <torch/csrc/jit/serialization/pickler.h>
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -17,6 +15,8 @@
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <torch/csrc/jit/serialization/export.h>
+#include <torch/csrc/jit/serialization/pickler.h>
 
 #include "core/errors.h"
 #include "core/model_factory.h"
@@ -330,10 +330,14 @@ std::optional<CheckpointMeta> read_checkpoint_meta(const std::string& pth_path) 
     if (recorded) {
         const auto actual = stamp_of_file(pth_path);
         if (!actual || actual->bytes != recorded->bytes || actual->crc32 != recorded->crc32) {
-            throw CheckpointError("checkpoint description " + path + " is stale: it describes " +
-                                  std::to_string(recorded->bytes) + " bytes of weights, not the " +
-                                  (actual ? std::to_string(actual->bytes) + "-byte " : "missing ") +
-                                  pth_path + " beside it (a save was interrupted)");
+            throw CheckpointError(
+                "checkpoint description " + path + " is stale: it describes weights of " +
+                std::to_string(recorded->bytes) + " bytes with CRC-32 " +
+                std::to_string(recorded->crc32) + ", but " + pth_path +
+                (actual ? " has " + std::to_string(actual->bytes) + " bytes with CRC-32 " +
+                              std::to_string(actual->crc32)
+                        : " cannot be read") +
+                " (a save was interrupted between the two files)");
         }
     }
     return meta;
