@@ -205,6 +205,28 @@ float sample(const std::vector<float>& grid, double gx, double gy) {
     return top + ty * (bottom - top);
 }
 
+// What every digit starts from, drawing or photo, drawn in this order from digit i's own stream,
+// which the caller goes on drawing from.
+struct DigitStart {
+    SeededRandom rng;
+    int width = 0, height = 0;  // the canvas or frame
+    double height_share = 0.0;  // the digit's longer side over the frame's shorter side
+    double pen_width = 0.0;     // px of the 20 px box
+};
+
+DigitStart start_digit(const DrawnDigitOptions& o, int i) {
+    DigitStart start{
+        SeededRandom(mix_seed(o.seed() ^ mix_seed(static_cast<std::uint64_t>(i) + 1)))};
+    // Canvases are square-ish, like a drawing pad, a window or a photo: 3:4 to 4:3.
+    start.width = start.rng.uniform_int(o.canvas_min(), o.canvas_max());
+    start.height =
+        std::clamp(static_cast<int>(std::lround(start.width * start.rng.uniform(0.75, 4.0 / 3.0))),
+                   o.canvas_min(), o.canvas_max());
+    start.height_share = start.rng.uniform(o.height_min(), o.height_max());
+    start.pen_width = start.rng.uniform(o.pen_width_min(), o.pen_width_max());
+    return start;
+}
+
 void check_options(const DrawnDigitOptions& o) {
     auto require = [](bool ok, const std::string& what) {
         if (!ok) throw InvalidArgument("drawn digits: " + what);
@@ -285,19 +307,15 @@ DrawnDigit DrawnDigitSet::render(int i, bool with_digit) const {
     }
     if (options_.style() == DrawnStyle::Photo) return render_photo(i, with_digit);
     const DrawnDigitOptions& o = options_;
-    SeededRandom rng(mix_seed(o.seed() ^ mix_seed(static_cast<std::uint64_t>(i) + 1)));
+    DigitStart start = start_digit(o, i);
+    SeededRandom& rng = start.rng;
+    const int width = start.width, height = start.height;
+    const double pen_width = start.pen_width;
     const int source = sources_[static_cast<std::size_t>(i)];
     DrawnDigit out;
     out.label = labels_[static_cast<std::size_t>(source)];
     out.source_index = source;
-
-    // Canvases are square-ish, like a drawing pad, a window or a photo: 3:4 to 4:3.
-    const int width = rng.uniform_int(o.canvas_min(), o.canvas_max());
-    const int height =
-        std::clamp(static_cast<int>(std::lround(width * rng.uniform(0.75, 4.0 / 3.0))),
-                   o.canvas_min(), o.canvas_max());
-    out.height = rng.uniform(o.height_min(), o.height_max());
-    const double pen_width = rng.uniform(o.pen_width_min(), o.pen_width_max());
+    out.height = start.height_share;
     out.dark_on_light = rng.uniform() < o.dark_on_light();
     const double paper_level = 255.0 * rng.uniform(0.0, o.gray_levels());
     const double ink_level = 255.0 * rng.uniform(0.0, o.gray_levels());
@@ -365,19 +383,16 @@ DrawnDigit DrawnDigitSet::render(int i, bool with_digit) const {
 // drawn as for a drawing, the photo's look from random_photo_look; the digit turns with the page.
 DrawnDigit DrawnDigitSet::render_photo(int i, bool with_digit) const {
     const DrawnDigitOptions& o = options_;
-    SeededRandom rng(mix_seed(o.seed() ^ mix_seed(static_cast<std::uint64_t>(i) + 1)));
+    DigitStart start = start_digit(o, i);
+    SeededRandom& rng = start.rng;
+    const int width = start.width, height = start.height;
+    const double pen_width = start.pen_width;
     const int source = sources_[static_cast<std::size_t>(i)];
     DrawnDigit out;
     out.label = labels_[static_cast<std::size_t>(source)];
     out.source_index = source;
+    out.height = start.height_share;
     out.dark_on_light = true;
-
-    const int width = rng.uniform_int(o.canvas_min(), o.canvas_max());
-    const int height =
-        std::clamp(static_cast<int>(std::lround(width * rng.uniform(0.75, 4.0 / 3.0))),
-                   o.canvas_min(), o.canvas_max());
-    out.height = rng.uniform(o.height_min(), o.height_max());
-    const double pen_width = rng.uniform(o.pen_width_min(), o.pen_width_max());
     out.look = random_photo_look(rng, width, height);
     const double place_x = rng.uniform(), place_y = rng.uniform();
 

@@ -52,16 +52,23 @@ constexpr double kDarknessSmoothing = 0.8;  // px
 
 constexpr double kPi = 3.14159265358979323846;
 
-// The paper's brightness under the photo's light, from the 8-bit, dark-ink `gray`: a
-// morphological close wipes out every stroke narrower than its square, and follows light that
-// changes steadily across the page exactly.
-cv::Mat estimate_paper(const cv::Mat& gray) {
+// `gray` shrunk to the thumbnail the paper is estimated on, and in `side` the (odd) width of the
+// square that spans a third of its shorter side.
+cv::Mat light_thumbnail(const cv::Mat& gray, int* side) {
     const double shrink =
         std::min(1.0, static_cast<double>(kLightThumbSide) / std::max(gray.cols, gray.rows));
     cv::Mat thumb;
     cv::resize(gray, thumb, cv::Size(), shrink, shrink, cv::INTER_AREA);
-    const int side =
-        std::max(3, static_cast<int>(kLightKernelShare * std::min(thumb.cols, thumb.rows)) | 1);
+    *side = std::max(3, static_cast<int>(kLightKernelShare * std::min(thumb.cols, thumb.rows)) | 1);
+    return thumb;
+}
+
+// The paper's brightness under the photo's light, from the 8-bit, dark-ink `gray`: a
+// morphological close wipes out every stroke narrower than its square, and follows light that
+// changes steadily across the page exactly.
+cv::Mat estimate_paper(const cv::Mat& gray) {
+    int side = 0;
+    cv::Mat thumb = light_thumbnail(gray, &side);
     cv::morphologyEx(thumb, thumb, cv::MORPH_CLOSE,
                      cv::getStructuringElement(cv::MORPH_RECT, cv::Size(side, side)));
     // Only the close's plateaus on noisy paper are smoothed: more would shift a steep fall-off.
@@ -228,12 +235,8 @@ Digit find_digit(const cv::Mat& dark, const cv::Mat& threshold) {
 // follows only roughly, is not). Light ink must clearly outweigh dark ink: dark ink on paper is
 // what photos show.
 bool ink_is_light(const cv::Mat& gray) {
-    const double shrink =
-        std::min(1.0, static_cast<double>(kLightThumbSide) / std::max(gray.cols, gray.rows));
-    cv::Mat thumb;
-    cv::resize(gray, thumb, cv::Size(), shrink, shrink, cv::INTER_AREA);
-    const int side =
-        std::max(3, static_cast<int>(kLightKernelShare * std::min(thumb.cols, thumb.rows)) | 1);
+    int side = 0;
+    const cv::Mat thumb = light_thumbnail(gray, &side);
     cv::Mat paper;
     cv::medianBlur(thumb, paper, side);
     cv::resize(paper, paper, gray.size(), 0, 0, cv::INTER_LINEAR);
