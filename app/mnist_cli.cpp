@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "app/progress_bar.h"
+#include "core/benchmark.h"
 #include "core/bundled_model.h"
 #include "core/data_location.h"
 #include "core/drawn_digits.h"
@@ -330,6 +331,61 @@ int run_drawn_eval(std::string checkpoint, const std::string& data, const std::s
     return 0;
 }
 
+int run_bench(const TrainFlags& flags, std::optional<double> to_accuracy, int timed_batches) {
+    mnist::BenchOptions o;
+    o.train = to_options(flags);
+    o.recipe = flags.recipe;
+    o.to_accuracy = to_accuracy;
+    o.timed_batches = timed_batches;
+    const mnist::BenchReport r = mnist::run_benchmark(o);
+    if (flags.json) {
+        json j = {{"model", r.model},
+                  {"recipe", r.recipe},
+                  {"device", r.device},
+                  {"threads", r.threads},
+                  {"torch_version", r.torch_version},
+                  {"batch_size", r.batch_size},
+                  {"data_load_seconds", r.data_load_seconds},
+                  {"train_images_per_sec", r.train_images_per_sec},
+                  {"fixed_batch_images_per_sec", r.fixed_batch_images_per_sec},
+                  {"pipeline_efficiency", r.train_images_per_sec / r.fixed_batch_images_per_sec},
+                  {"eval_images_per_sec", r.eval_images_per_sec},
+                  {"predict_p50_ms", r.predict_p50_ms},
+                  {"predict_p95_ms", r.predict_p95_ms},
+                  {"peak_rss_mb", r.peak_rss_mb}};
+        if (r.target_accuracy) {
+            j["to_accuracy"] = {{"target", *r.target_accuracy},
+                                {"seconds", r.seconds_to_accuracy ? json(*r.seconds_to_accuracy) : json()},
+                                {"epoch", r.epoch_reached},
+                                {"best_accuracy", r.best_accuracy},
+                                {"final_accuracy", r.final_accuracy},
+                                {"run_seconds", r.run_seconds}};
+        }
+        std::printf("%s\n", j.dump(2).c_str());
+        return 0;
+    }
+    std::printf("%s (%s recipe, batch %d) on %s, %d threads, LibTorch %s\n", r.model.c_str(),
+                r.recipe.c_str(), r.batch_size, r.device.c_str(), r.threads, r.torch_version.c_str());
+    std::printf("  data loading           %8.2f s\n", r.data_load_seconds);
+    std::printf("  training, pipeline     %8.0f img/s\n", r.train_images_per_sec);
+    std::printf("  training, fixed batch  %8.0f img/s  (pipeline at %.0f %% of it)\n",
+                r.fixed_batch_images_per_sec, 100.0 * r.train_images_per_sec / r.fixed_batch_images_per_sec);
+    std::printf("  evaluation             %8.0f img/s\n", r.eval_images_per_sec);
+    std::printf("  predict 280x280 p50    %8.2f ms  (p95 %.2f ms)\n", r.predict_p50_ms, r.predict_p95_ms);
+    if (r.target_accuracy) {
+        if (r.seconds_to_accuracy) {
+            std::printf("  time to %.2f %%         %8.1f s   (epoch %d; best %.2f %%, final %.2f %%, run %.1f s)\n",
+                        *r.target_accuracy, *r.seconds_to_accuracy, r.epoch_reached, r.best_accuracy,
+                        r.final_accuracy, r.run_seconds);
+        } else {
+            std::printf("  time to %.2f %%         not reached (best %.2f %%, run %.1f s)\n",
+                        *r.target_accuracy, r.best_accuracy, r.run_seconds);
+        }
+    }
+    std::printf("  peak RSS               %8.0f MB\n", r.peak_rss_mb);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -365,6 +421,19 @@ int main(int argc, char** argv) {
         ->check(CLI::NonNegativeNumber);
     eval->add_option("--device", device, "auto, cpu or cuda");
     eval->add_flag("--json", json_out, "print JSON");
+
+    TrainFlags bench_flags;
+    std::optional<double> to_accuracy;
+    int timed_batches = 150;
+    auto* bench = app.add_subcommand(
+        "bench", "training img/s (real pipeline and fixed batch), evaluation img/s, predict latency, "
+                 "peak RSS; --to-accuracy times a whole run");
+    add_train_flags(bench, bench_flags);
+    bench->add_option("--to-accuracy", to_accuracy,
+                      "also train the whole recipe and report the time to reach this test accuracy (%)")
+        ->check(CLI::Range(0.0, 100.0));
+    bench->add_option("--timed-batches", timed_batches, "training steps timed per figure (default 150)")
+        ->check(CLI::Range(1, 100000));
 
     std::vector<std::string> images;
     auto* predict = app.add_subcommand("predict", "classify image files (PNG, JPEG, PGM)");
@@ -412,6 +481,7 @@ int main(int argc, char** argv) {
         if (*summary) return run_summary(model, json_out);
         if (*train) return run_train(train_flags);
         if (*experiment) return run_experiment(experiment_flags, seeds, markdown);
+        if (*bench) return run_bench(bench_flags, to_accuracy, timed_batches);
         if (*eval) return run_eval(checkpoint, data, limit, device, json_out);
         if (*predict) return run_predict(checkpoint, images, json_out);
         if (*drawn)
