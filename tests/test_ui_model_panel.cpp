@@ -1,6 +1,7 @@
 // Tests for ui/model_panel: the summary table follows the chosen model with the right totals,
 // each model starts from its registered recipe, and recipes persist through QSettings.
 #include <QComboBox>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -115,6 +116,32 @@ class ModelPanelTest : public QObject {
         reopened.resetToRecommended();
         QCOMPARE(reopened.options().epochs, mnist::recommended_options("Model_1").epochs);
         QCOMPARE(reopened.options().scheduler, mnist::recommended_options("Model_1").scheduler);
+    }
+
+    // The Quick demo button puts the model's fast recipe in the form, weight average included, and
+    // the form hands exactly that recipe to training; Reset puts the full recipe back.
+    void quickDemoLoadsTheFastRecipe() {
+        QSettings().clear();
+        ModelPanel panel;
+        panel.setCurrentModel(QStringLiteral("Model_3"));
+        QPushButton* quick = nullptr;
+        for (QPushButton* b : panel.findChildren<QPushButton*>()) {
+            if (b->text() == QStringLiteral("Quick demo")) quick = b;
+        }
+        QVERIFY(quick);
+        quick->click();
+        const mnist::TrainOptions fast = mnist::recommended_options("Model_3", "fast");
+        const mnist::TrainOptions got = panel.options();
+        QCOMPARE(got.epochs, fast.epochs);
+        QCOMPARE(got.batch_size, fast.batch_size);
+        QCOMPARE(got.ema_decay, fast.ema_decay);
+        QVERIFY(got.ema_decay > 0);
+        QCOMPARE(got.augmentation.degrees(), fast.augmentation.degrees());
+        QCOMPARE(got.augmentation.stroke(), fast.augmentation.stroke());
+        QVERIFY(got.epochs < mnist::recommended_options("Model_3").epochs);
+        panel.resetToRecommended();
+        QCOMPARE(panel.options().epochs, mnist::recommended_options("Model_3").epochs);
+        QCOMPARE(panel.options().ema_decay, mnist::recommended_options("Model_3").ema_decay);
     }
 
     void deviceChoiceFollowsDetection() {

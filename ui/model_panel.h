@@ -47,6 +47,9 @@ class ModelPanel : public QWidget {
   public Q_SLOTS:
     void setCurrentModel(const QString& model);
     void resetToRecommended();
+    // The model's quick-demo recipe (mnist-cli --recipe fast): Model_3 past 99.4 % in about a
+    // minute on two cores.
+    void useQuickDemo();
     // The recipe cannot change under a running training.
     void setEditable(bool editable);
 
@@ -62,6 +65,7 @@ class ModelPanel : public QWidget {
     mnist::AugmentOptions augmentOptions() const;
     void onAugmentationEdited();
 
+    QPushButton* quick_demo_ = nullptr;
     QString shown_model_;  // whose recipe the widgets hold
     QComboBox* model_ = nullptr;
     QLabel* title_ = nullptr;
@@ -72,6 +76,7 @@ class ModelPanel : public QWidget {
     QSpinBox* epochs_ = nullptr;
     QSpinBox* batch_size_ = nullptr;
     QDoubleSpinBox* lr_ = nullptr;
+    QDoubleSpinBox* ema_ = nullptr;
     QComboBox* optimizer_ = nullptr;
     QComboBox* scheduler_ = nullptr;
     QDoubleSpinBox* max_lr_ = nullptr;
