@@ -106,8 +106,11 @@ torch::Tensor augment_batch(const torch::Tensor& images, const std::vector<Augme
                                   .mode(torch::kBilinear)
                                   .padding_mode(torch::kZeros)
                                   .align_corners(false));
-    const auto pen = p.select(1, 6).view({n, 1, 1, 1});
-    if ((pen != 0).any().item<bool>()) {
+    // Decided from the host's draws: asking the device would make every CUDA batch wait.
+    const bool any_pen =
+        std::any_of(draws.begin(), draws.end(), [](const AugmentDraw& d) { return d.stroke != 0; });
+    if (any_pen) {
+        const auto pen = p.select(1, 6).view({n, 1, 1, 1});
         // A 3x3 max-pool thickens strokes by about a pixel; a min-pool (max-pool of the negative)
         // thins them.
         const auto thick = torch::max_pool2d(out, 3, 1, 1);
