@@ -47,18 +47,23 @@ struct TrainFlags {
 void add_train_flags(CLI::App* cmd, TrainFlags& f) {
     cmd->add_option("--model", f.model, "Model_1, Model_2 or Model_3")->default_val("Model_3");
     cmd->add_option("--recipe", f.recipe,
-                    "the model's recipe to start from: default, or fast (the quick demo: Model_3 past 99.4 % in about a minute on two cores)")
+                    "the model's recipe to start from: default, or fast (the quick demo: Model_3 "
+                    "past 99.4 % in about a minute on two cores)")
         ->default_val("default");
     cmd->add_option("--epochs", f.epochs, "epochs to train (default 15)");
-    cmd->add_option("--batch-size", f.batch_size, "images per batch (default 128; Model_3's recipe 64)");
-    cmd->add_option("--lr", f.lr, "learning rate; the start for plateau/step schedules (default 1e-3)");
+    cmd->add_option("--batch-size", f.batch_size,
+                    "images per batch (default 128; Model_3's recipe 64)");
+    cmd->add_option("--lr", f.lr,
+                    "learning rate; the start for plateau/step schedules (default 1e-3)");
     cmd->add_option("--seed", f.seed, "random seed: same seed, same metrics on CPU (default 1)");
     cmd->add_option("--device", f.device, "auto (CUDA when available), cpu or cuda (default auto)");
     cmd->add_option("--threads", f.threads, "CPU threads (default: all cores)");
     cmd->add_option("--data", f.data, "directory holding the MNIST IDX files");
-    cmd->add_option("--val-split", f.val_split,
-                    "hold out N training images for validation; the test set is then scored once at the end");
-    cmd->add_option("--out", f.out, "where best_<Model>.pth/.json and history_<Model>.csv go (default .)");
+    cmd->add_option(
+        "--val-split", f.val_split,
+        "hold out N training images for validation; the test set is then scored once at the end");
+    cmd->add_option("--out", f.out,
+                    "where best_<Model>.pth/.json and history_<Model>.csv go (default .)");
     cmd->add_option("--limit-train", f.limit_train, "train on the first N training images only");
     cmd->add_option("--limit-test", f.limit_test, "evaluate on the first N test images only");
     cmd->add_option("--optimizer", f.optimizer, "adam, adamw or sgd (default adam)");
@@ -70,17 +75,22 @@ void add_train_flags(CLI::App* cmd, TrainFlags& f) {
     cmd->add_option("--step-size", f.step_size, "StepLR: epochs between decays (default 5)");
     cmd->add_flag("--nesterov", f.nesterov, "SGD with Nesterov momentum");
     cmd->add_option("--ema", f.ema,
-                    "validate and save an exponential moving average of the weights with this decay per step, e.g. 0.999 (0: off; the fast recipe's default 0.998)");
+                    "validate and save an exponential moving average of the weights with this "
+                    "decay per step, e.g. 0.999 (0: off; the fast recipe's default 0.998)");
     // Two plain flags: CLI11 fills a std::optional<bool> flag with false even when it is absent,
     // which silently switched the recipe's augmentation off.
-    cmd->add_flag("--augment", f.augment, "random affine batch augmentation (default: the model's recipe)");
-    cmd->add_flag("--no-augment", f.no_augment, "train without augmentation")->excludes("--augment");
+    cmd->add_flag("--augment", f.augment,
+                  "random affine batch augmentation (default: the model's recipe)");
+    cmd->add_flag("--no-augment", f.no_augment, "train without augmentation")
+        ->excludes("--augment");
     cmd->add_option("--degrees", f.degrees, "augmentation: max rotation in degrees (default 10)");
-    cmd->add_option("--translate", f.translate, "augmentation: max shift as a fraction (default 0.1)");
+    cmd->add_option("--translate", f.translate,
+                    "augmentation: max shift as a fraction (default 0.1)");
     cmd->add_option("--scale-min", f.scale_min, "augmentation: min zoom (default 0.9)");
     cmd->add_option("--scale-max", f.scale_max, "augmentation: max zoom (default 1.1)");
     cmd->add_option("--shear", f.shear, "augmentation: max x-shear in degrees (default 0)");
-    cmd->add_option("--stroke", f.stroke, "augmentation: probability of a thicker/thinner pen (Model_3's recipe 0.3)");
+    cmd->add_option("--stroke", f.stroke,
+                    "augmentation: probability of a thicker/thinner pen (Model_3's recipe 0.3)");
     cmd->add_flag("--json", f.json, "print a JSON report on stdout");
 
     // CLI11 reads "nan" and "inf" as doubles without complaint, and NaN passes every range check
@@ -93,8 +103,9 @@ void add_train_flags(CLI::App* cmd, TrainFlags& f) {
             return std::isfinite(value) ? std::string() : "must be a finite number, got " + text;
         },
         "FINITE");
-    for (const char* name : {"--lr", "--weight-decay", "--max-lr", "--momentum", "--ema", "--degrees",
-                             "--translate", "--scale-min", "--scale-max", "--shear", "--stroke"}) {
+    for (const char* name :
+         {"--lr", "--weight-decay", "--max-lr", "--momentum", "--ema", "--degrees", "--translate",
+          "--scale-min", "--scale-max", "--shear", "--stroke"}) {
         cmd->get_option(name)->check(finite);
     }
     for (const char* name : {"--lr", "--max-lr", "--epochs", "--batch-size", "--step-size"}) {
@@ -132,15 +143,16 @@ mnist::TrainOptions to_options(const TrainFlags& f) {
     auto& a = o.augmentation;
     if (f.degrees) a.degrees(*f.degrees);
     if (f.translate) a.translate(*f.translate);
-    if (f.scale_min || f.scale_max) a.scale(f.scale_min.value_or(a.scale_min()), f.scale_max.value_or(a.scale_max()));
+    if (f.scale_min || f.scale_max)
+        a.scale(f.scale_min.value_or(a.scale_min()), f.scale_max.value_or(a.scale_max()));
     if (f.shear) a.shear(*f.shear);
     if (f.stroke) a.stroke(*f.stroke);
     return o;
 }
 
 json epoch_json(const mnist::EpochMetrics& m) {
-    return {{"epoch", m.epoch},     {"train_loss", m.train_loss}, {"train_acc", m.train_acc},
-            {"val_loss", m.val_loss}, {"val_acc", m.val_acc},     {"lr", m.lr},
+    return {{"epoch", m.epoch},       {"train_loss", m.train_loss}, {"train_acc", m.train_acc},
+            {"val_loss", m.val_loss}, {"val_acc", m.val_acc},       {"lr", m.lr},
             {"seconds", m.seconds}};
 }
 
@@ -154,7 +166,9 @@ int run_summary(const std::string& model, bool as_json) {
     }
     json layers = json::array();
     for (const auto& l : summary.layers) {
-        layers.push_back({{"name", l.name}, {"type", l.type}, {"output_shape", l.output_shape},
+        layers.push_back({{"name", l.name},
+                          {"type", l.type},
+                          {"output_shape", l.output_shape},
                           {"params", l.params}});
     }
     std::cout << json{{"model", summary.model},
@@ -180,17 +194,22 @@ int run_train(const TrainFlags& flags) {
     }
     json epochs = json::array();
     for (const auto& m : r.epochs) epochs.push_back(epoch_json(m));
-    json out = {{"model", r.start.model},   {"params", r.start.params},
-                {"device", r.start.device}, {"threads", r.start.threads},
-                {"epochs", epochs},         {"best_epoch", r.best_epoch},
-                {"best_val_acc", r.best_val_acc}, {"checkpoint", r.checkpoint},
+    json out = {{"model", r.start.model},
+                {"params", r.start.params},
+                {"device", r.start.device},
+                {"threads", r.start.threads},
+                {"epochs", epochs},
+                {"best_epoch", r.best_epoch},
+                {"best_val_acc", r.best_val_acc},
+                {"checkpoint", r.checkpoint},
                 {"history", r.history}};
     if (r.test_acc) out["test_acc"] = *r.test_acc;
     std::cout << out.dump(2) << "\n";
     return 0;
 }
 
-int run_experiment(const TrainFlags& flags, const std::vector<std::uint64_t>& seeds, bool markdown) {
+int run_experiment(const TrainFlags& flags, const std::vector<std::uint64_t>& seeds,
+                   bool markdown) {
     const mnist::TrainOptions options = to_options(flags);
     ProgressPrinter printer(flags.json || markdown ? stderr : stdout);
     const mnist::ExperimentSummary s = mnist::run_experiment(options, seeds, &printer);
@@ -202,9 +221,10 @@ int run_experiment(const TrainFlags& flags, const std::vector<std::uint64_t>& se
                             static_cast<unsigned long long>(r.seed), r.final_acc, r.best_acc,
                             r.result.best_epoch, r.last3_min);
             }
-            std::printf("%s, %lld parameters: final %.2f ± %.2f%%, best %.2f ± %.2f%%, last-3 min %.2f%%\n",
-                        s.model.c_str(), static_cast<long long>(s.params), s.final_mean, s.final_std,
-                        s.best_mean, s.best_std, s.last3_min);
+            std::printf(
+                "%s, %lld parameters: final %.2f ± %.2f%%, best %.2f ± %.2f%%, last-3 min %.2f%%\n",
+                s.model.c_str(), static_cast<long long>(s.params), s.final_mean, s.final_std,
+                s.best_mean, s.best_std, s.last3_min);
         }
         return 0;
     }
@@ -212,16 +232,24 @@ int run_experiment(const TrainFlags& flags, const std::vector<std::uint64_t>& se
     for (const auto& r : s.runs) {
         json epochs = json::array();
         for (const auto& m : r.result.epochs) epochs.push_back(epoch_json(m));
-        runs.push_back({{"seed", r.seed}, {"final_acc", r.final_acc}, {"best_acc", r.best_acc},
-                        {"best_epoch", r.result.best_epoch}, {"last3_min", r.last3_min},
-                        {"checkpoint", r.result.checkpoint}, {"epochs", epochs}});
+        runs.push_back({{"seed", r.seed},
+                        {"final_acc", r.final_acc},
+                        {"best_acc", r.best_acc},
+                        {"best_epoch", r.result.best_epoch},
+                        {"last3_min", r.last3_min},
+                        {"checkpoint", r.result.checkpoint},
+                        {"epochs", epochs}});
     }
-    std::cout << json{{"model", s.model},           {"params", s.params},
+    std::cout << json{{"model", s.model},
+                      {"params", s.params},
                       {"recipe", mnist::describe_recipe(options)},
                       {"device", s.runs.empty() ? "" : s.runs.front().result.start.device},
-                      {"runs", runs},               {"final_mean", s.final_mean},
-                      {"final_std", s.final_std},   {"best_mean", s.best_mean},
-                      {"best_std", s.best_std},     {"last3_min", s.last3_min}}
+                      {"runs", runs},
+                      {"final_mean", s.final_mean},
+                      {"final_std", s.final_std},
+                      {"best_mean", s.best_mean},
+                      {"best_std", s.best_std},
+                      {"last3_min", s.last3_min}}
                      .dump(2)
               << "\n";
     return 0;
@@ -229,11 +257,15 @@ int run_experiment(const TrainFlags& flags, const std::vector<std::uint64_t>& se
 
 int run_eval(const std::string& checkpoint, const std::string& data, std::int64_t limit,
              const std::string& device, bool as_json) {
-    const mnist::EvalResult r = mnist::evaluate_checkpoint(checkpoint, mnist::resolve_data_dir(data, g_executable), limit, device);
+    const mnist::EvalResult r = mnist::evaluate_checkpoint(
+        checkpoint, mnist::resolve_data_dir(data, g_executable), limit, device);
     if (as_json) {
-        std::cout << json{{"checkpoint", checkpoint}, {"count", r.count},
-                          {"accuracy", r.accuracy},   {"loss", r.loss},
-                          {"class_accuracy", r.class_accuracy}, {"confusion", r.confusion}}
+        std::cout << json{{"checkpoint", checkpoint},
+                          {"count", r.count},
+                          {"accuracy", r.accuracy},
+                          {"loss", r.loss},
+                          {"class_accuracy", r.class_accuracy},
+                          {"confusion", r.confusion}}
                          .dump(2)
                   << "\n";
         return 0;
@@ -245,7 +277,8 @@ int run_eval(const std::string& checkpoint, const std::string& data, std::int64_
     std::printf("   class acc\n");
     for (int t = 0; t < 10; ++t) {
         std::printf("%9d", t);
-        for (int p = 0; p < 10; ++p) std::printf("%6lld", static_cast<long long>(r.confusion[t][p]));
+        for (int p = 0; p < 10; ++p)
+            std::printf("%6lld", static_cast<long long>(r.confusion[t][p]));
         std::printf("   %8.2f%%\n", r.class_accuracy[t]);
     }
     return 0;
@@ -294,8 +327,8 @@ int run_drawn_eval(std::string checkpoint, const std::string& data, const std::s
     if (checkpoint.empty()) checkpoint = mnist::find_bundled_checkpoint(g_executable);
     const mnist::Predictor predictor(checkpoint);
     const bool photos = style == "photo";
-    mnist::DrawnDigitOptions options = photos ? mnist::DrawnDigitOptions::photos()
-                                              : mnist::DrawnDigitOptions();
+    mnist::DrawnDigitOptions options =
+        photos ? mnist::DrawnDigitOptions::photos() : mnist::DrawnDigitOptions();
     const mnist::DrawnDigitSet digits(mnist::resolve_data_dir(data, g_executable),
                                       options.count(count).seed(seed));
     const mnist::DrawnDigitReport r = mnist::evaluate_drawn_digits(predictor, digits);
@@ -310,20 +343,25 @@ int run_drawn_eval(std::string checkpoint, const std::string& data, const std::s
         json buckets = json::array();
         for (const auto& b : r.buckets)
             buckets.push_back({{"name", b.name}, {"count", b.count}, {"accuracy", b.accuracy}});
-        json out = {{"checkpoint", checkpoint}, {"count", r.count}, {"seed", seed},
-                    {"accuracy", r.accuracy},   {"correct", r.correct},
-                    {"blanks", r.blanks},       {"class_accuracy", r.class_accuracy},
-                    {"confusion", r.confusion}, {"buckets", buckets}};
+        json out = {{"checkpoint", checkpoint},
+                    {"count", r.count},
+                    {"seed", seed},
+                    {"accuracy", r.accuracy},
+                    {"correct", r.correct},
+                    {"blanks", r.blanks},
+                    {"class_accuracy", r.class_accuracy},
+                    {"confusion", r.confusion},
+                    {"buckets", buckets}};
         if (photos) out["style"] = style;  // drawings keep the report they always had
         std::cout << out.dump(2) << "\n";
         return 0;
     }
-    std::printf("%s on %lld %s digits (seed %llu): accuracy %.2f%% (%lld correct), "
-                "%lld called blank\n",
-                checkpoint.c_str(), static_cast<long long>(r.count),
-                photos ? "photographed" : "drawn",
-                static_cast<unsigned long long>(seed), r.accuracy,
-                static_cast<long long>(r.correct), static_cast<long long>(r.blanks));
+    std::printf(
+        "%s on %lld %s digits (seed %llu): accuracy %.2f%% (%lld correct), "
+        "%lld called blank\n",
+        checkpoint.c_str(), static_cast<long long>(r.count), photos ? "photographed" : "drawn",
+        static_cast<unsigned long long>(seed), r.accuracy, static_cast<long long>(r.correct),
+        static_cast<long long>(r.blanks));
     for (int c = 0; c < 10; ++c) std::printf("  digit %d: %6.2f%%\n", c, r.class_accuracy[c]);
     for (const auto& b : r.buckets)
         std::printf("  %-24s %6lld  %6.2f%%\n", b.name.c_str(), static_cast<long long>(b.count),
@@ -354,29 +392,35 @@ int run_bench(const TrainFlags& flags, std::optional<double> to_accuracy, int ti
                   {"predict_p95_ms", r.predict_p95_ms},
                   {"peak_rss_mb", r.peak_rss_mb}};
         if (r.target_accuracy) {
-            j["to_accuracy"] = {{"target", *r.target_accuracy},
-                                {"seconds", r.seconds_to_accuracy ? json(*r.seconds_to_accuracy) : json()},
-                                {"epoch", r.epoch_reached},
-                                {"best_accuracy", r.best_accuracy},
-                                {"final_accuracy", r.final_accuracy},
-                                {"run_seconds", r.run_seconds}};
+            j["to_accuracy"] = {
+                {"target", *r.target_accuracy},
+                {"seconds", r.seconds_to_accuracy ? json(*r.seconds_to_accuracy) : json()},
+                {"epoch", r.epoch_reached},
+                {"best_accuracy", r.best_accuracy},
+                {"final_accuracy", r.final_accuracy},
+                {"run_seconds", r.run_seconds}};
         }
         std::printf("%s\n", j.dump(2).c_str());
         return 0;
     }
     std::printf("%s (%s recipe, batch %d) on %s, %d threads, LibTorch %s\n", r.model.c_str(),
-                r.recipe.c_str(), r.batch_size, r.device.c_str(), r.threads, r.torch_version.c_str());
+                r.recipe.c_str(), r.batch_size, r.device.c_str(), r.threads,
+                r.torch_version.c_str());
     std::printf("  data loading           %8.2f s\n", r.data_load_seconds);
     std::printf("  training, pipeline     %8.0f img/s\n", r.train_images_per_sec);
     std::printf("  training, fixed batch  %8.0f img/s  (pipeline at %.0f %% of it)\n",
-                r.fixed_batch_images_per_sec, 100.0 * r.train_images_per_sec / r.fixed_batch_images_per_sec);
+                r.fixed_batch_images_per_sec,
+                100.0 * r.train_images_per_sec / r.fixed_batch_images_per_sec);
     std::printf("  evaluation             %8.0f img/s\n", r.eval_images_per_sec);
-    std::printf("  predict 280x280 p50    %8.2f ms  (p95 %.2f ms)\n", r.predict_p50_ms, r.predict_p95_ms);
+    std::printf("  predict 280x280 p50    %8.2f ms  (p95 %.2f ms)\n", r.predict_p50_ms,
+                r.predict_p95_ms);
     if (r.target_accuracy) {
         if (r.seconds_to_accuracy) {
-            std::printf("  time to %.2f %%         %8.1f s   (epoch %d; best %.2f %%, final %.2f %%, run %.1f s)\n",
-                        *r.target_accuracy, *r.seconds_to_accuracy, r.epoch_reached, r.best_accuracy,
-                        r.final_accuracy, r.run_seconds);
+            std::printf(
+                "  time to %.2f %%         %8.1f s   (epoch %d; best %.2f %%, final %.2f %%, run "
+                "%.1f s)\n",
+                *r.target_accuracy, *r.seconds_to_accuracy, r.epoch_reached, r.best_accuracy,
+                r.final_accuracy, r.run_seconds);
         } else {
             std::printf("  time to %.2f %%         not reached (best %.2f %%, run %.1f s)\n",
                         *r.target_accuracy, r.best_accuracy, r.run_seconds);
@@ -401,20 +445,24 @@ int main(int argc, char** argv) {
     summary->add_flag("--json", json_out, "print JSON");
 
     TrainFlags train_flags;
-    auto* train = app.add_subcommand("train", "train a model, saving best_<Model>.pth as it improves");
+    auto* train =
+        app.add_subcommand("train", "train a model, saving best_<Model>.pth as it improves");
     add_train_flags(train, train_flags);
 
     TrainFlags experiment_flags;
     std::vector<std::uint64_t> seeds{1, 2, 3};
     bool markdown = false;
-    auto* experiment = app.add_subcommand("experiment", "train once per seed; mean ± std of the results");
+    auto* experiment =
+        app.add_subcommand("experiment", "train once per seed; mean ± std of the results");
     add_train_flags(experiment, experiment_flags);
-    experiment->add_option("--seeds", seeds, "comma-separated seeds (default 1,2,3)")->delimiter(',');
+    experiment->add_option("--seeds", seeds, "comma-separated seeds (default 1,2,3)")
+        ->delimiter(',');
     experiment->add_flag("--markdown", markdown, "print the README table");
 
     std::string checkpoint, data, device = "auto";
     std::int64_t limit = 0;
-    auto* eval = app.add_subcommand("eval", "accuracy, loss, per-class accuracy and confusion matrix");
+    auto* eval =
+        app.add_subcommand("eval", "accuracy, loss, per-class accuracy and confusion matrix");
     eval->add_option("--checkpoint", checkpoint, "a .pth state_dict")->required();
     eval->add_option("--data", data, "directory holding the MNIST IDX files");
     eval->add_option("--limit-test", limit, "score the first N test images only")
@@ -426,18 +474,31 @@ int main(int argc, char** argv) {
     std::optional<double> to_accuracy;
     int timed_batches = 150;
     auto* bench = app.add_subcommand(
-        "bench", "training img/s (real pipeline and fixed batch), evaluation img/s, predict latency, "
-                 "peak RSS; --to-accuracy times a whole run");
+        "bench",
+        "training img/s (real pipeline and fixed batch), evaluation img/s, predict latency, "
+        "peak RSS; --to-accuracy times a whole run");
     add_train_flags(bench, bench_flags);
-    bench->add_option("--to-accuracy", to_accuracy,
-                      "also train the whole recipe and report the time to reach this test accuracy (%)")
-        ->check(CLI::Range(0.0, 100.0));
-    bench->add_option("--timed-batches", timed_batches, "training steps timed per figure (default 150)")
+    bench
+        ->add_option(
+            "--to-accuracy", to_accuracy,
+            "also train the whole recipe and report the time to reach this test accuracy (%)")
+        ->check(CLI::Range(0.0, 100.0))
+        ->check(CLI::Validator(
+            [](std::string& text) -> std::string {
+                return std::isfinite(std::strtod(text.c_str(), nullptr))
+                           ? std::string()
+                           : "must be a number, got " + text;
+            },
+            "FINITE"));
+    bench
+        ->add_option("--timed-batches", timed_batches,
+                     "training steps timed per figure (default 150)")
         ->check(CLI::Range(1, 100000));
 
     std::vector<std::string> images;
     auto* predict = app.add_subcommand("predict", "classify image files (PNG, JPEG, PGM)");
-    predict->add_option("--checkpoint", checkpoint, "a .pth state_dict (default: the bundled Model_3)");
+    predict->add_option("--checkpoint", checkpoint,
+                        "a .pth state_dict (default: the bundled Model_3)");
     predict->add_option("images", images, "image files")->required();
     predict->add_flag("--json", json_out, "print JSON");
 
@@ -450,8 +511,9 @@ int main(int argc, char** argv) {
     drawn->add_option("--checkpoint", checkpoint,
                       "a .pth state_dict (default: the bundled Model_3)");
     drawn->add_option("--data", data, "directory holding the MNIST IDX files");
-    drawn->add_option("--style", drawn_style,
-                      "drawing (a canvas) or photo (ink on paper, phone photo); default drawing")
+    drawn
+        ->add_option("--style", drawn_style,
+                     "drawing (a canvas) or photo (ink on paper, phone photo); default drawing")
         ->check(CLI::IsMember({"drawing", "photo"}));
     drawn->add_option("--count", drawn_count, "how many drawings (default 5000)")
         ->check(CLI::Range(1, 1000000));

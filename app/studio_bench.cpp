@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "core/data_location.h"
 #include "core/trainer.h"
@@ -100,33 +101,60 @@ Run train_in_window(const mnist::TrainOptions& options) {
 
 }  // namespace
 
+// A whole number from the command line, or -1 when it is not one.
+long whole_number(const char* text) {
+    char* end = nullptr;
+    const long value = std::strtol(text, &end, 10);
+    return end != text && *end == '\0' && value >= 0 ? value : -1;
+}
+
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
+    const long train_images = argc > 1 ? whole_number(argv[1]) : 30000;
+    const long rounds = argc > 2 ? whole_number(argv[2]) : 2;
+    const long epochs = argc > 3 ? whole_number(argv[3]) : 1;
+    if (argc > 4 || train_images < 0 || rounds < 1 || epochs < 1) {
+        std::fprintf(
+            stderr,
+            "usage: mnist-studio-bench [TRAIN_IMAGES (0: all)] [ROUNDS >= 1] [EPOCHS >= 1]\n");
+        return 2;
+    }
     QTemporaryDir home;
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, home.path());
-    const long train_images = argc > 1 ? std::atol(argv[1]) : 30000;
-    const int rounds = argc > 2 ? std::atoi(argv[2]) : 2;
-    const int epochs = argc > 3 ? std::atoi(argv[3]) : 1;
-
     mnist::TrainOptions options = mnist::recommended_options("Model_3", "fast");
-    options.epochs = epochs;
+    options.epochs = static_cast<int>(epochs);
     options.limit_train = train_images;
     options.limit_test = train_images > 0 ? 2000 : 0;
-    options.data_dir = mnist::resolve_data_dir("", argv[0]);
     options.out_dir = home.path().toStdString();
-    std::printf("Model_3 quick demo, %d epoch(s) on %ld images (0: all), %d rounds alternated\n",
-                epochs, train_images, rounds);
-    for (int r = 1; r <= rounds; ++r) {
-        Run cli;
-        CliObserver observer(cli);
-        cli.clock.start();
-        mnist::train(options, &observer);
-        const Run gui = train_in_window(options);
+    try {
+        options.data_dir = mnist::resolve_data_dir("", argv[0]);
         std::printf(
-            "round %d: CLI path %.0f img/s, app %.0f img/s (%.2f x); event loop's longest "
-            "stall %.1f ms; %.1f %% reached: CLI %s, app %s\n",
-            r, cli.images_per_sec, gui.images_per_sec, gui.images_per_sec / cli.images_per_sec,
-            gui.worst_stall_ms, kTarget, qPrintable(cli.target()), qPrintable(gui.target()));
+            "Model_3 quick demo, %ld epoch(s) on %ld images (0: all), %ld rounds, "
+            "alternating which goes first\n",
+            epochs, train_images, rounds);
+        for (long r = 1; r <= rounds; ++r) {
+            Run cli, gui;
+            CliObserver observer(cli);
+            auto run_cli = [&] {
+                cli.clock.start();
+                mnist::train(options, &observer);
+            };
+            if (r % 2 == 1) {
+                run_cli();
+                gui = train_in_window(options);
+            } else {
+                gui = train_in_window(options);
+                run_cli();
+            }
+            std::printf(
+                "round %ld: CLI path %.0f img/s, app %.0f img/s (%.2f x); event loop's "
+                "longest stall %.1f ms; %.1f %% reached: CLI %s, app %s\n",
+                r, cli.images_per_sec, gui.images_per_sec, gui.images_per_sec / cli.images_per_sec,
+                gui.worst_stall_ms, kTarget, qPrintable(cli.target()), qPrintable(gui.target()));
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "mnist-studio-bench: %s\n", e.what());
+        return 2;
     }
     return 0;
 }

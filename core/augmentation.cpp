@@ -4,11 +4,10 @@
 #include <cmath>
 
 #include "core/digit_preprocess.h"
+#include "core/math_constants.h"
 
 namespace mnist {
 namespace {
-
-constexpr double kRadiansPerDegree = 3.14159265358979323846 / 180.0;
 
 // A pixel centre's grid coordinate, as grid_sample(align_corners=false) places it.
 float grid_coordinate(int index, int size) {
@@ -17,6 +16,8 @@ float grid_coordinate(int index, int size) {
 
 // Bilinear sample of a 28x28 byte image at input pixel coordinates (x, y), zero outside, in [0, 1].
 float sample(const std::uint8_t* image, float x, float y) {
+    // Nothing to sample this far out (and no float-to-int conversion of a huge or NaN value).
+    if (!(x > -1.0f && x < kImageSide && y > -1.0f && y < kImageSide)) return 0.0f;
     const int x0 = static_cast<int>(std::floor(x));
     const int y0 = static_cast<int>(std::floor(y));
     const float fx = x - x0, fy = y - y0;

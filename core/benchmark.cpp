@@ -1,9 +1,9 @@
 #include "core/benchmark.h"
 
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <torch/torch.h>
 #include <torch/version.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -26,10 +26,6 @@ namespace mnist {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::int64_t batch_count(std::int64_t images, std::int64_t batch_size) {
-    return (images + batch_size - 1) / batch_size;
-}
 
 double seconds_since(Clock::time_point begin) {
     return std::chrono::duration<double>(Clock::now() - begin).count();
@@ -123,6 +119,7 @@ void time_to_accuracy(const BenchOptions& o, const std::string& out_dir, BenchRe
 }  // namespace
 
 BenchReport run_benchmark(const BenchOptions& o) {
+    validate_options(o.train);
     BenchReport report;
     const TrainOptions& t = o.train;
     report.model = t.model;
@@ -143,12 +140,16 @@ BenchReport run_benchmark(const BenchOptions& o) {
     train_data.labels = train_data.labels.to(device);
 
     const std::int64_t n = train_data.size();
-    TrainingState state = make_training_state(t, batch_count(n, t.batch_size), device);
+    const std::int64_t batches = batches_per_epoch(n, t.batch_size);
+    TrainingState state = make_training_state(t, batches, device);
     state.net->train();
-    if (o.warmup_batches + o.timed_batches > batch_count(n, t.batch_size)) {
-        throw InvalidArgument("bench times " + std::to_string(o.warmup_batches + o.timed_batches) +
-                              " batches (timed plus warm-up) but one epoch has only " +
-                              std::to_string(batch_count(n, t.batch_size)) +
+    // The pipeline figure runs within one epoch; both figures step the same schedule.
+    const int steps = o.warmup_batches + o.timed_batches;
+    if (steps > batches || 2 * steps > batches * t.epochs) {
+        throw InvalidArgument("bench times " + std::to_string(steps) +
+                              " batches (timed plus warm-up) per figure, but one epoch has " +
+                              std::to_string(batches) + " and the recipe " +
+                              std::to_string(batches * t.epochs) +
                               ": lower --timed-batches or the batch size");
     }
     {
@@ -171,22 +172,31 @@ BenchReport run_benchmark(const BenchOptions& o) {
         report.eval_images_per_sec = test.size() / seconds_since(begin);
     }
 
-    const auto scratch =
-        std::filesystem::temp_directory_path() / ("mnist-bench-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(scratch);
+    // A private scratch folder for the checkpoint and the timed run, removed on every way out.
+    std::string scratch_template =
+        (std::filesystem::temp_directory_path() / "mnist-bench-XXXXXX").string();
+    if (!::mkdtemp(scratch_template.data())) {
+        throw DataError("cannot create a scratch folder in " +
+                        std::filesystem::temp_directory_path().string());
+    }
+    const std::string scratch = scratch_template;
+    auto remove_scratch = [&scratch] {
+        std::error_code ignored;
+        std::filesystem::remove_all(scratch, ignored);
+    };
     try {
-        const std::string checkpoint = checkpoint_path(scratch.string(), t.model);
+        const std::string checkpoint = checkpoint_path(scratch, t.model);
         CheckpointMeta meta;
         meta.model = t.model;
         state.net->to(torch::kCPU);
         save_checkpoint(*state.net, checkpoint, meta);
         time_predictions(checkpoint, test, o.predict_runs, report);
-        if (o.to_accuracy) time_to_accuracy(o, scratch.string(), report);
+        if (o.to_accuracy) time_to_accuracy(o, scratch, report);
     } catch (...) {
-        std::filesystem::remove_all(scratch);
+        remove_scratch();
         throw;
     }
-    std::filesystem::remove_all(scratch);
+    remove_scratch();
 
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);

@@ -17,6 +17,7 @@
 #include "core/predictor.h"
 #include "core/seeded_random.h"
 #include "core/stroke_width.h"
+#include "core/math_constants.h"
 
 namespace mnist {
 
@@ -408,7 +409,7 @@ DrawnDigit DrawnDigitSet::render_photo(int i, bool with_digit) const {
         double scale = out.height * std::min(width, height) / std::max(ink_w, ink_h);
         // The turned ink box, in frame px per unit of scale; a digit that would stick out of the
         // frame once turned is written a little smaller.
-        const double turn = out.look.rotation_degrees * 3.14159265358979323846 / 180.0;
+        const double turn = out.look.rotation_degrees * kRadiansPerDegree;
         const double cos_t = std::cos(turn), sin_t = std::sin(turn);
         const double box_w = ink_w * std::abs(cos_t) + ink_h * std::abs(sin_t);
         const double box_h = ink_w * std::abs(sin_t) + ink_h * std::abs(cos_t);

@@ -58,6 +58,9 @@ const std::vector<Entry>& entries() {
              o.max_lr = 0.02;
              o.augment = true;
              o.augmentation.stroke(0.3);
+             // Validating on a weight average steadies the last epochs: CPU seeds 1-3 end at
+             // 99.50 / 99.53 / 99.49 % with it, 99.49 / 99.47 / 99.47 % without.
+             o.ema_decay = 0.999;
          },
          // Six epochs in batches of 128 (the fastest on a CPU), a higher peak, milder
          // augmentation without pen changes, and validation on a weight average: past 99.4 % in

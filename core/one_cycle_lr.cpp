@@ -4,13 +4,13 @@
 #include <sstream>
 
 #include "core/errors.h"
+#include "core/math_constants.h"
 
 namespace mnist {
 
 namespace {
 
 // Python's math.pi rounds to this same double.
-constexpr double kPi = 3.14159265358979323846;
 
 template <typename T>
 void require(bool ok, const char* option, T value, const char* requirement) {

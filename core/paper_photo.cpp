@@ -8,6 +8,7 @@
 #include "core/errors.h"
 #include "core/gaussian_blur.h"
 #include "core/image_file.h"
+#include "core/math_constants.h"
 
 // The one translation unit that compiles stb_image_write, static so that no other user of it
 // (the image-file tests write their own fixtures) can clash with ours.
@@ -19,7 +20,6 @@ namespace mnist {
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
 
 // The ranges of a phone photo of handwriting.
 constexpr double kMaxRotationDegrees = 10.0;
@@ -97,12 +97,12 @@ PaperPhoto photograph(const std::vector<float>& ink_coverage, int width, int hei
                               " values for a " + std::to_string(width) + "x" +
                               std::to_string(height) + " frame");
 
-    const double turn = look.rotation_degrees * kPi / 180.0;
+    const double turn = look.rotation_degrees * kRadiansPerDegree;
     const double cos_t = std::cos(turn), sin_t = std::sin(turn);
     const double cx = width / 2.0, cy = height / 2.0;
     const double margin_u = (look.margin_position - 0.5) * width;
     // The light's fall-off runs from the lit side's frame corner (t = 0) to the far one (t = 1).
-    const double light = look.light_direction_degrees * kPi / 180.0;
+    const double light = look.light_direction_degrees * kRadiansPerDegree;
     const double dx = -std::cos(light), dy = -std::sin(light);
     const double reach = (std::abs(dx) * width + std::abs(dy) * height) / 2.0;
 

@@ -1,4 +1,5 @@
 #include "core/photo_cleanup.h"
+#include "core/math_constants.h"
 
 #if MNIST_HAVE_OPENCV
 #include <algorithm>
@@ -50,7 +51,6 @@ constexpr float kStrokeShare = 0.35f;
 // A light blur of the darkness, so that sensor noise and JPEG blocks do not break strokes apart.
 constexpr double kDarknessSmoothing = 0.8;  // px
 
-constexpr double kPi = 3.14159265358979323846;
 
 // `gray` shrunk to the thumbnail the paper is estimated on, and in `side` the (odd) width of the
 // square that spans a third of its shorter side.
@@ -90,8 +90,8 @@ float median_of(std::vector<float> values) {
 // kMaxTurnDegrees of the rows (`across` false) or of the columns (`across` true); false if none.
 bool find_line_angle(const cv::Mat& marks, bool across, double* degrees) {
     const double extent = across ? marks.rows : marks.cols;
-    const double step = kHoughStepDegrees * kPi / 180.0;
-    const double turn = kMaxTurnDegrees * kPi / 180.0;
+    const double step = kHoughStepDegrees * kRadiansPerDegree;
+    const double turn = kMaxTurnDegrees * kRadiansPerDegree;
     // OpenCV's theta is the normal's angle: rows' lines have theta near pi/2, columns' near 0/pi.
     std::vector<cv::Vec3f> lines;
     const int votes = static_cast<int>(0.5 * extent);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include "core/math_constants.h"
 
 namespace mnist {
 
@@ -20,7 +21,7 @@ class SeededRandom {
     // Box-Muller.
     double normal() {
         const double u = 1.0 - uniform();  // (0, 1], so the log is finite
-        return std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * 3.14159265358979323846 * uniform());
+        return std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * kPi * uniform());
     }
 
   private:

@@ -239,10 +239,14 @@ void validate_and_checkpoint(TrainingState& state, const RunData& data, const Tr
 
 }  // namespace
 
-TrainResult train(const TrainOptions& options, TrainObserver* observer,
-                  const std::atomic<bool>* stop) {
+void validate_options(const TrainOptions& options) {
     validate(options);
     validate_optimizer_and_schedule(options);
+}
+
+TrainResult train(const TrainOptions& options, TrainObserver* observer,
+                  const std::atomic<bool>* stop) {
+    validate_options(options);
     prepare_out_dir(options.out_dir);
     TrainObserver silent;
     TrainObserver& report = observer ? *observer : silent;
@@ -254,7 +258,7 @@ TrainResult train(const TrainOptions& options, TrainObserver* observer,
 
     const RunData data = load_run_data(options, device);
     const std::int64_t n = data.train.size();
-    const std::int64_t batches = (n + options.batch_size - 1) / options.batch_size;
+    const std::int64_t batches = batches_per_epoch(n, options.batch_size);
     TrainingState state = make_training_state(options, batches, device);
 
     TrainResult result;

@@ -14,7 +14,7 @@ namespace mnist {
 // Receives progress on the training thread. Implementations must be quick (the GUI's adapter
 // only queues a signal); they must not throw.
 class TrainObserver {
-public:
+  public:
     virtual ~TrainObserver() = default;
     virtual void on_start(const TrainStart&) {}
     virtual void on_batch(const BatchProgress&) {}
@@ -31,6 +31,10 @@ struct TrainResult {
     std::string history;             // history_<Model>.csv
     bool stopped = false;            // the stop flag ended the run early
 };
+
+// Throws InvalidArgument naming the first value of `options` that training would refuse (NaN,
+// out of range, or refused by LibTorch's optimizer), before any data is read. train() calls it.
+void validate_options(const TrainOptions& options);
 
 // Trains as `options` say. Throws DataError / InvalidArgument / CheckpointError with a message
 // naming the bad file or value. Setting *stop makes it return within one batch, keeping the best

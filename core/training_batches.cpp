@@ -5,6 +5,7 @@
 
 #include "core/augmentation.h"
 #include "core/digit_preprocess.h"
+#include "core/errors.h"
 #include "core/seeded_random.h"
 
 namespace mnist {
@@ -26,12 +27,19 @@ std::vector<AugmentDraw> draws_for(std::int64_t b, std::int64_t n, const Augment
 TrainingBatches::TrainingBatches(const MnistData& data, const torch::Tensor& order,
                                  std::int64_t batch_size, const AugmentOptions* augment,
                                  std::uint64_t seed, BatchPath path)
-    : data_(data),
+    : data_{data.images.contiguous(), data.labels.contiguous()},
       order_(path == BatchPath::Host ? order.to(torch::kCPU).contiguous() : order),
       batch_size_(batch_size),
-      batches_((order.size(0) + batch_size - 1) / batch_size),
       seed_(seed),
       path_(path) {
+    if (data_.images.scalar_type() != torch::kUInt8 ||
+        data_.labels.scalar_type() != torch::kInt64 || order_.scalar_type() != torch::kInt64 ||
+        batch_size < 1) {
+        throw InvalidArgument(
+            "training batches need uint8 images, int64 labels and order, and a "
+            "positive batch size");
+    }
+    batches_ = batches_per_epoch(order_.size(0), batch_size);
     if (augment) augment_ = *augment;
     if (path_ == BatchPath::Host) worker_ = std::thread([this] { work(); });
 }
@@ -92,8 +100,7 @@ TrainingBatch TrainingBatches::make_on_host(std::int64_t b) {
     const std::int64_t begin = b * batch_size_;
     const std::int64_t n = std::min(order_.size(0), begin + batch_size_) - begin;
     const std::int64_t* order = order_.data_ptr<std::int64_t>() + begin;
-    const auto images = data_.images.contiguous();
-    const std::uint8_t* pixels = images.data_ptr<std::uint8_t>();
+    const std::uint8_t* pixels = data_.images.data_ptr<std::uint8_t>();
     const std::int64_t* all_labels = data_.labels.data_ptr<std::int64_t>();
 
     TrainingBatch batch{torch::empty({n, 1, kImageSide, kImageSide}, torch::kFloat32),

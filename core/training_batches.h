@@ -29,11 +29,16 @@ struct TrainingBatch {
 
 enum class BatchPath { Host, Tensor };
 
+// How many batches an epoch of `images` has, the last one partial.
+inline std::int64_t batches_per_epoch(std::int64_t images, std::int64_t batch_size) {
+    return (images + batch_size - 1) / batch_size;
+}
+
 class TrainingBatches {
   public:
-    // `data` must stay alive while batches are drawn. Host: data on the CPU; Tensor: on the
-    // device the batches are wanted on. `order` (int64, any device) is the epoch's shuffle;
-    // `augment` null means no augmentation; `seed` fixes the augmentation.
+    // Host: data on the CPU; Tensor: on the device the batches are wanted on (uint8 images
+    // [N, 28, 28], int64 labels [N]; throws InvalidArgument otherwise). `order` (int64, any device)
+    // is the epoch's shuffle; `augment` null means no augmentation; `seed` fixes the augmentation.
     TrainingBatches(const MnistData& data, const torch::Tensor& order, std::int64_t batch_size,
                     const AugmentOptions* augment, std::uint64_t seed, BatchPath path);
     ~TrainingBatches();
@@ -50,10 +55,10 @@ class TrainingBatches {
     TrainingBatch make_as_tensors(std::int64_t b);
     void work();
 
-    const MnistData& data_;
+    MnistData data_;       // contiguous; shares the caller's storage
     torch::Tensor order_;  // int64, on the CPU for the host path
     std::int64_t batch_size_;
-    std::int64_t batches_;
+    std::int64_t batches_ = 0;
     std::optional<AugmentOptions> augment_;
     std::uint64_t seed_;
     BatchPath path_;

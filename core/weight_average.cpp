@@ -30,11 +30,13 @@ void WeightAverage::update(const torch::nn::Module& net) {
 }
 
 void WeightAverage::swap_into(torch::nn::Module& net) {
+    // The net's tensors stay the same objects (the optimizer's state is keyed by them); only
+    // their data is exchanged, so nothing is allocated and nothing can fail half-way.
     torch::NoGradGuard no_grad;
     auto current = state(net);
     for (std::size_t i = 0; i < average_.size(); ++i) {
-        auto kept = current[i].detach().clone();
-        current[i].detach().copy_(average_[i]);
+        torch::Tensor kept = current[i].data();
+        current[i].set_data(average_[i]);
         average_[i] = kept;
     }
 }

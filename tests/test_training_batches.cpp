@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "core/errors.h"
 #include "core/mnist_dataset.h"
 #include "core/training_batches.h"
 
@@ -92,8 +93,12 @@ class TestTrainingBatches : public QObject {
         QVERIFY(torch::equal(x[1].images, y[1].images));
         QVERIFY(!torch::equal(x[1].images, z[1].images));
         // Different batches of one epoch get different transforms even for the same images.
-        const auto plain = mnist::normalize(mnist::to_unit_float(data.images.slice(0, 100, 200)));
-        QVERIFY((x[1].images - plain).abs().sum().item<float>() > 10.0f);
+        const auto twice =
+            torch::cat({torch::arange(100, torch::kInt64), torch::arange(100, torch::kInt64)});
+        mnist::TrainingBatches same_images(data, twice, 100, &options, 3, mnist::BatchPath::Host);
+        const auto w = all_batches(same_images);
+        QVERIFY(torch::equal(w[0].labels, w[1].labels));
+        QVERIFY((w[0].images - w[1].images).abs().sum().item<float>() > 10.0f);
     }
 
     void stoppingMidEpochReturnsPromptly() {
@@ -106,6 +111,21 @@ class TestTrainingBatches : public QObject {
             mnist::TrainingBatches batches(data, order, 16, &options, i, mnist::BatchPath::Host);
             QVERIFY(batches.next().has_value());
         }
+        // Or before its first batch was asked for.
+        for (int i = 0; i < 20; ++i)
+            mnist::TrainingBatches unused(data, order, 16, &options, i, mnist::BatchPath::Host);
+    }
+
+    void badInputIsRefusedNotMisread() {
+        const auto data = traceable_data();
+        const auto order = torch::arange(data.size(), torch::kInt64);
+        const mnist::MnistData float_images{data.images.to(torch::kFloat32), data.labels};
+        QVERIFY_THROWS_EXCEPTION(
+            mnist::InvalidArgument,
+            mnist::TrainingBatches(float_images, order, 16, nullptr, 1, mnist::BatchPath::Host));
+        QVERIFY_THROWS_EXCEPTION(
+            mnist::InvalidArgument,
+            mnist::TrainingBatches(data, order, 0, nullptr, 1, mnist::BatchPath::Host));
     }
 };
 
