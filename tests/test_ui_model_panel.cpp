@@ -118,6 +118,16 @@ class ModelPanelTest : public QObject {
         QCOMPARE(reopened.options().scheduler, mnist::recommended_options("Model_1").scheduler);
     }
 
+    // With no settings yet, the panel opens on Model_3: the model the canvas's bundled checkpoint
+    // is.
+    void firstStartShowsTheFinalModel() {
+        QSettings().clear();
+        ModelPanel panel;
+        panel.loadSettings();
+        QCOMPARE(panel.currentModel(), QStringLiteral("Model_3"));
+        QCOMPARE(panel.options().epochs, mnist::recommended_options("Model_3").epochs);
+    }
+
     // The Quick demo button puts the model's fast recipe in the form, weight average included, and
     // the form hands exactly that recipe to training; Reset puts the full recipe back.
     void quickDemoLoadsTheFastRecipe() {

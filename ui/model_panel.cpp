@@ -75,6 +75,8 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
                             Qt::ToolTipRole);
     }
     model_->setToolTip(tr("The network to inspect, train and draw with"));
+    // A first start shows the final model, the one the bundled checkpoint on the canvas is.
+    selectData(model_, QStringLiteral("Model_3"));
     QFont bigger = model_->font();
     bigger.setPointSizeF(bigger.pointSizeF() * 1.15);
     model_->setFont(bigger);
