@@ -13,13 +13,21 @@
 #include "core/digit_preprocess.h"
 #include "core/errors.h"
 #include "core/gaussian_blur.h"
+#include "core/math_constants.h"
 #include "core/mnist_dataset.h"
 #include "core/predictor.h"
 #include "core/seeded_random.h"
 #include "core/stroke_width.h"
-#include "core/math_constants.h"
 
 namespace mnist {
+
+// Where a drawn digit starts: its own random stream, the frame, the digit's size and the pen.
+struct DigitStart {
+    SeededRandom rng;
+    int width = 0, height = 0;  // the canvas or frame
+    double height_share = 0.0;  // the digit's longer side over the frame's shorter side
+    double pen_width = 0.0;     // px of the 20 px box
+};
 
 namespace {
 
@@ -208,12 +216,6 @@ float sample(const std::vector<float>& grid, double gx, double gy) {
 
 // What every digit starts from, drawing or photo, drawn in this order from digit i's own stream,
 // which the caller goes on drawing from.
-struct DigitStart {
-    SeededRandom rng;
-    int width = 0, height = 0;  // the canvas or frame
-    double height_share = 0.0;  // the digit's longer side over the frame's shorter side
-    double pen_width = 0.0;     // px of the 20 px box
-};
 
 DigitStart start_digit(const DrawnDigitOptions& o, int i) {
     DigitStart start{
@@ -291,6 +293,15 @@ void DrawnDigitSet::choose_sources() {
     }
 }
 
+DrawnDigit DrawnDigitSet::begin_digit(int i, const DigitStart& start) const {
+    const int source = sources_[static_cast<std::size_t>(i)];
+    DrawnDigit out;
+    out.label = labels_[static_cast<std::size_t>(source)];
+    out.source_index = source;
+    out.height = start.height_share;
+    return out;
+}
+
 DrawnDigit DrawnDigitSet::render(int i) const {
     return render(i, true);
 }
@@ -312,11 +323,7 @@ DrawnDigit DrawnDigitSet::render(int i, bool with_digit) const {
     SeededRandom& rng = start.rng;
     const int width = start.width, height = start.height;
     const double pen_width = start.pen_width;
-    const int source = sources_[static_cast<std::size_t>(i)];
-    DrawnDigit out;
-    out.label = labels_[static_cast<std::size_t>(source)];
-    out.source_index = source;
-    out.height = start.height_share;
+    DrawnDigit out = begin_digit(i, start);
     out.dark_on_light = rng.uniform() < o.dark_on_light();
     const double paper_level = 255.0 * rng.uniform(0.0, o.gray_levels());
     const double ink_level = 255.0 * rng.uniform(0.0, o.gray_levels());
@@ -327,8 +334,9 @@ DrawnDigit DrawnDigitSet::render(int i, bool with_digit) const {
 
     const PenDigit pen =
         with_digit
-            ? redraw_with_pen(&images_[static_cast<std::size_t>(source) * kMnistSide * kMnistSide],
-                              pen_width, o.keep_topology())
+            ? redraw_with_pen(
+                  &images_[static_cast<std::size_t>(out.source_index) * kMnistSide * kMnistSide],
+                  pen_width, o.keep_topology())
             : PenDigit{};
     out.image.width = width;
     out.image.height = height;
@@ -388,11 +396,7 @@ DrawnDigit DrawnDigitSet::render_photo(int i, bool with_digit) const {
     SeededRandom& rng = start.rng;
     const int width = start.width, height = start.height;
     const double pen_width = start.pen_width;
-    const int source = sources_[static_cast<std::size_t>(i)];
-    DrawnDigit out;
-    out.label = labels_[static_cast<std::size_t>(source)];
-    out.source_index = source;
-    out.height = start.height_share;
+    DrawnDigit out = begin_digit(i, start);
     out.dark_on_light = true;
     out.look = random_photo_look(rng, width, height);
     const double place_x = rng.uniform(), place_y = rng.uniform();
@@ -400,8 +404,9 @@ DrawnDigit DrawnDigitSet::render_photo(int i, bool with_digit) const {
     std::vector<float> coverage;
     const PenDigit pen =
         with_digit
-            ? redraw_with_pen(&images_[static_cast<std::size_t>(source) * kMnistSide * kMnistSide],
-                              pen_width, o.keep_topology())
+            ? redraw_with_pen(
+                  &images_[static_cast<std::size_t>(out.source_index) * kMnistSide * kMnistSide],
+                  pen_width, o.keep_topology())
             : PenDigit{};
     if (pen.right >= pen.left) {
         const double ink_w = (pen.right - pen.left + 1.0) / kUpscale;

@@ -17,6 +17,7 @@
 namespace mnist {
 
 class Predictor;
+struct DigitStart;  // drawn_digits.cpp: a digit's random stream, frame, size and pen
 
 enum class DrawnStyle {
     Drawing,  // a pen stroke on a flat canvas, either polarity
@@ -132,6 +133,8 @@ class DrawnDigitSet {
     void choose_sources();
     DrawnDigit render(int i, bool with_digit) const;
     DrawnDigit render_photo(int i, bool with_digit) const;
+    // The digit's label, source image and size, before anything is drawn.
+    DrawnDigit begin_digit(int i, const DigitStart& start) const;
 
     DrawnDigitOptions options_;
     std::vector<std::uint8_t> images_;

@@ -1,4 +1,5 @@
 #include "core/photo_cleanup.h"
+
 #include "core/math_constants.h"
 
 #if MNIST_HAVE_OPENCV

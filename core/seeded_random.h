@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
+
 #include "core/math_constants.h"
 
 namespace mnist {
