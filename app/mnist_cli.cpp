@@ -10,18 +10,19 @@
 #include <optional>
 
 #include "app/progress_bar.h"
-#include "core/benchmark.h"
-#include "core/bundled_model.h"
-#include "core/data_location.h"
-#include "core/drawn_digits.h"
+#include "core/training/recipes.h"
+#include "core/evaluation/benchmark.h"
+#include "core/checkpoint/bundled_model.h"
+#include "core/data/data_location.h"
+#include "core/evaluation/drawn_digits.h"
 #include "core/errors.h"
-#include "core/evaluation.h"
-#include "core/experiment.h"
-#include "core/image_file.h"
-#include "core/model_registry.h"
-#include "core/model_summary.h"
-#include "core/predictor.h"
-#include "core/trainer.h"
+#include "core/evaluation/evaluation.h"
+#include "core/evaluation/experiment.h"
+#include "core/inference/image_file.h"
+#include "core/models/model_registry.h"
+#include "core/models/model_summary.h"
+#include "core/inference/predictor.h"
+#include "core/training/trainer.h"
 
 using nlohmann::json;
 

@@ -2,7 +2,7 @@
 // The CLI's view of a training run: a live bar on a terminal, one plain line per epoch otherwise.
 #include <cstdio>
 
-#include "core/trainer.h"
+#include "core/training/trainer.h"
 
 class ProgressPrinter : public mnist::TrainObserver {
 public:

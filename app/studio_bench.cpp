@@ -16,8 +16,9 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "core/data_location.h"
-#include "core/trainer.h"
+#include "core/training/recipes.h"
+#include "core/data/data_location.h"
+#include "core/training/trainer.h"
 #include "ui/main_window.h"
 #include "ui/model_panel.h"
 #include "ui/training_controller.h"

@@ -4,8 +4,8 @@
 
 #include <filesystem>
 
-#include "core/augmentation.h"
-#include "core/mnist_dataset.h"
+#include "core/data/augmentation.h"
+#include "core/data/mnist_dataset.h"
 
 namespace {
 

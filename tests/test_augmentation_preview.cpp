@@ -9,7 +9,7 @@
 #include <cmath>
 #include <filesystem>
 
-#include "core/augmentation_preview.h"
+#include "core/data/augmentation_preview.h"
 #include "core/errors.h"
 
 namespace {

@@ -14,9 +14,9 @@
 #include <limits>
 #include <random>
 
-#include "core/checkpoint.h"
+#include "core/checkpoint/checkpoint.h"
 #include "core/errors.h"
-#include "core/model_factory.h"
+#include "core/models/model_factory.h"
 #include "checkpoint_test_support.h"
 
 using namespace std::string_literals;

@@ -11,12 +11,12 @@
 #include <cstring>
 #include <filesystem>
 
-#include "core/photo_cleanup.h"
+#include "core/inference/photo_cleanup.h"
 #include <fstream>
 #include <limits>
 
-#include "core/checkpoint.h"
-#include "core/model_factory.h"
+#include "core/checkpoint/checkpoint.h"
+#include "core/models/model_factory.h"
 #include "checkpoint_test_support.h"
 
 namespace {

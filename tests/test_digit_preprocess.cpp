@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <random>
 
-#include "core/digit_preprocess.h"
+#include "core/inference/digit_preprocess.h"
 
 using mnist::GrayImage;
 using mnist::kImageSide;

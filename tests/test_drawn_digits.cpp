@@ -9,13 +9,13 @@
 #include <filesystem>
 #include <string>
 
-#include "core/digit_preprocess.h"
-#include "core/drawn_digits.h"
+#include "core/inference/digit_preprocess.h"
+#include "core/evaluation/drawn_digits.h"
 #include "core/errors.h"
-#include "core/image_file.h"
-#include "core/paper_photo.h"
-#include "core/photo_cleanup.h"
-#include "core/predictor.h"
+#include "core/inference/image_file.h"
+#include "core/evaluation/paper_photo.h"
+#include "core/inference/photo_cleanup.h"
+#include "core/inference/predictor.h"
 
 using mnist::DrawnDigit;
 using mnist::DrawnDigitOptions;

@@ -5,7 +5,8 @@
 
 #include <filesystem>
 
-#include "core/trainer.h"
+#include "core/training/recipes.h"
+#include "core/training/trainer.h"
 
 class TestHeadlineModel3 : public QObject {
     Q_OBJECT

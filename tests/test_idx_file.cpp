@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "core/errors.h"
-#include "core/idx_file.h"
+#include "core/data/idx_file.h"
 
 namespace {
 

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "core/digit_preprocess.h"
+#include "core/inference/digit_preprocess.h"
 #include "core/errors.h"
-#include "core/image_file.h"
+#include "core/inference/image_file.h"
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb/stb_image_write.h>

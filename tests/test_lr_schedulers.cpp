@@ -10,10 +10,10 @@
 #include <limits>
 
 #include "core/errors.h"
-#include "core/lr_scheduler.h"
-#include "core/one_cycle_lr.h"
-#include "core/reduce_lr_on_plateau.h"
-#include "core/step_lr.h"
+#include "core/training/lr_scheduler.h"
+#include "core/training/one_cycle_lr.h"
+#include "core/training/reduce_lr_on_plateau.h"
+#include "core/training/step_lr.h"
 
 using mnist::AnnealStrategy;
 using mnist::LrScheduler;

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "core/errors.h"
-#include "core/idx_file.h"
-#include "core/mnist_dataset.h"
+#include "core/data/idx_file.h"
+#include "core/data/mnist_dataset.h"
 
 namespace {
 

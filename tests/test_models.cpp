@@ -3,9 +3,9 @@
 #include <QtTest>
 
 #include "core/errors.h"
-#include "core/model_factory.h"
-#include "core/model_registry.h"
-#include "core/model_summary.h"
+#include "core/models/model_factory.h"
+#include "core/models/model_registry.h"
+#include "core/models/model_summary.h"
 
 class TestModels : public QObject {
     Q_OBJECT

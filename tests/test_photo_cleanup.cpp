@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "core/digit_preprocess.h"
-#include "core/drawn_digits.h"
-#include "core/paper_photo.h"
-#include "core/photo_cleanup.h"
-#include "core/predictor.h"
+#include "core/inference/digit_preprocess.h"
+#include "core/evaluation/drawn_digits.h"
+#include "core/evaluation/paper_photo.h"
+#include "core/inference/photo_cleanup.h"
+#include "core/inference/predictor.h"
 
 using mnist::GrayImage;
 using mnist::PhotoLook;

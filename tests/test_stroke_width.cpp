@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/stroke_width.h"
+#include "core/image/stroke_width.h"
 
 using mnist::StrokeShape;
 

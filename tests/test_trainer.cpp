@@ -7,9 +7,10 @@
 #include <fstream>
 #include <limits>
 
-#include "core/checkpoint.h"
+#include "core/training/recipes.h"
+#include "core/checkpoint/checkpoint.h"
 #include "core/errors.h"
-#include "core/trainer.h"
+#include "core/training/trainer.h"
 
 namespace {
 

@@ -6,8 +6,8 @@
 #include <filesystem>
 
 #include "core/errors.h"
-#include "core/mnist_dataset.h"
-#include "core/training_batches.h"
+#include "core/data/mnist_dataset.h"
+#include "core/training/training_batches.h"
 
 namespace {
 

@@ -9,8 +9,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "core/data_location.h"
-#include "core/train_options.h"
+#include "core/training/recipes.h"
+#include "core/data/data_location.h"
+#include "core/training/train_options.h"
 #include "test_ui_environment.h"
 #include "ui/augmentation_preview_widget.h"
 #include "ui/model_panel.h"

@@ -12,12 +12,12 @@
 #include <cmath>
 #include <exception>
 
-#include "core/bundled_model.h"
-#include "core/data_location.h"
-#include "core/digit_preprocess.h"
-#include "core/drawn_digits.h"
-#include "core/image_file.h"
-#include "core/predictor.h"
+#include "core/checkpoint/bundled_model.h"
+#include "core/data/data_location.h"
+#include "core/inference/digit_preprocess.h"
+#include "core/evaluation/drawn_digits.h"
+#include "core/inference/image_file.h"
+#include "core/inference/predictor.h"
 #include "test_ui_environment.h"
 #include "ui/draw_predict_page.h"
 #include "ui/drawing_canvas.h"

@@ -17,8 +17,8 @@
 
 #include <algorithm>
 
-#include "core/data_location.h"
-#include "core/model_registry.h"
+#include "core/data/data_location.h"
+#include "core/models/model_registry.h"
 #include "test_ui_environment.h"
 #include "ui/augmentation_preview_widget.h"
 #include "ui/main_window.h"

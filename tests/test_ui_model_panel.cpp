@@ -7,10 +7,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "core/training/recipes.h"
 #include "core/compute_device.h"
-#include "core/model_registry.h"
-#include "core/model_summary.h"
-#include "core/train_options.h"
+#include "core/models/model_registry.h"
+#include "core/models/model_summary.h"
+#include "core/training/train_options.h"
 #include "test_ui_environment.h"
 #include "ui/model_panel.h"
 

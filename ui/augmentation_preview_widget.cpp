@@ -16,7 +16,7 @@
 #include <cmath>
 #include <exception>
 
-#include "core/data_location.h"
+#include "core/data/data_location.h"
 
 namespace mnist::ui {
 namespace {
@@ -29,11 +29,11 @@ constexpr int kMaxCell = 28;  // MNIST's own pixels, one to one: crisp and compa
 
 // White ink on black, as MNIST shows its digits.
 QImage toImage(const std::vector<float>& pixels) {
-    QImage image(mnist::kPreviewSide, mnist::kPreviewSide, QImage::Format_Grayscale8);
-    for (int y = 0; y < mnist::kPreviewSide; ++y) {
+    QImage image(mnist::kImageSide, mnist::kImageSide, QImage::Format_Grayscale8);
+    for (int y = 0; y < mnist::kImageSide; ++y) {
         uchar* line = image.scanLine(y);
-        for (int x = 0; x < mnist::kPreviewSide; ++x) {
-            const float v = pixels[static_cast<std::size_t>(y * mnist::kPreviewSide + x)];
+        for (int x = 0; x < mnist::kImageSide; ++x) {
+            const float v = pixels[static_cast<std::size_t>(y * mnist::kImageSide + x)];
             line[x] = static_cast<uchar>(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f));
         }
     }

@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/augment_options.h"
-#include "core/augmentation_preview.h"
+#include "core/data/augment_options.h"
+#include "core/data/augmentation_preview.h"
 
 class QLabel;
 class QPushButton;

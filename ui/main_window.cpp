@@ -25,9 +25,10 @@
 
 #include <exception>
 
-#include "core/bundled_model.h"
+#include "core/checkpoint/bundled_model.h"
+#include "core/checkpoint/checkpoint_meta.h"
 #include "core/compute_device.h"
-#include "core/data_location.h"
+#include "core/data/data_location.h"
 #include "ui/draw_predict_page.h"
 #include "ui/drawing_canvas.h"
 #include "ui/model_panel.h"
@@ -232,7 +233,7 @@ void MainWindow::setOutputDir(const QString& dir) {
 }
 
 QString MainWindow::bestCheckpointPath(const QString& model) const {
-    return QDir(output_dir_).filePath(QStringLiteral("best_%1.pth").arg(model));
+    return QString::fromStdString(mnist::checkpoint_path(output_dir_.toStdString(), model.toStdString()));
 }
 
 bool MainWindow::setDataDir(const QString& dir) {

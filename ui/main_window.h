@@ -7,7 +7,7 @@
 
 #include <cstdint>
 
-#include "core/trainer.h"
+#include "core/training/trainer.h"
 
 class QAction;
 class QLabel;

@@ -20,9 +20,10 @@
 #include <climits>
 #include <exception>
 
+#include "core/training/recipes.h"
 #include "core/compute_device.h"
-#include "core/model_registry.h"
-#include "core/model_summary.h"
+#include "core/models/model_registry.h"
+#include "core/models/model_summary.h"
 #include "ui/augmentation_preview_widget.h"
 
 namespace mnist::ui {

@@ -6,7 +6,7 @@
 #include <QString>
 #include <QWidget>
 
-#include "core/train_options.h"
+#include "core/training/train_options.h"
 
 class QComboBox;
 class QDoubleSpinBox;

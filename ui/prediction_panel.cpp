@@ -2,19 +2,19 @@
 
 #include <QAction>
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QProgressBar>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 #include <exception>
+#include <optional>
+
+#include "core/checkpoint/checkpoint_meta.h"
 
 #include "ui/digit_preview.h"
 #include "ui/gray_image_conversion.h"
@@ -32,20 +32,19 @@ QString barStyle(const char* chunk_color) {
         .arg(QLatin1String(chunk_color));
 }
 
-// "Model_3 · epoch 14 · validation 99.45 %" from the checkpoint's .json sidecar, when it has one.
+// "epoch 14 · validation 99.45 %" from the checkpoint's .json sidecar, when it has one; a corrupt
+// or stale sidecar is named rather than believed.
 QString describeSidecar(const QString& pth_path) {
-    QString json_path = pth_path;
-    if (json_path.endsWith(QLatin1String(".pth"))) json_path.chop(4);
-    QFile file(json_path + QStringLiteral(".json"));
-    if (!file.open(QIODevice::ReadOnly)) return {};
-    const QJsonObject meta = QJsonDocument::fromJson(file.readAll()).object();
-    QStringList parts;
-    if (meta.contains(QLatin1String("epoch")))
-        parts << PredictionPanel::tr("epoch %1").arg(meta.value(QLatin1String("epoch")).toInt());
-    if (meta.contains(QLatin1String("val_acc")))
-        parts << PredictionPanel::tr("validation %1 %")
-                     .arg(meta.value(QLatin1String("val_acc")).toDouble(), 0, 'f', 2);
-    return parts.join(QStringLiteral(" · "));
+    std::optional<mnist::CheckpointMeta> meta;
+    try {
+        meta = mnist::read_checkpoint_meta(pth_path.toStdString());
+    } catch (const std::exception& e) {
+        return PredictionPanel::tr("description ignored: %1").arg(QString::fromStdString(e.what()));
+    }
+    if (!meta) return {};
+    return PredictionPanel::tr("epoch %1 · validation %2 %")
+        .arg(meta->epoch)
+        .arg(meta->val_acc, 0, 'f', 2);
 }
 
 }  // namespace
@@ -219,7 +218,7 @@ void PredictionPanel::showCheckpoint() {
     checkpoint_->setText(
         QStringLiteral("<b>%1</b> — %2%3")
             .arg(modelName().toHtmlEscaped(), QFileInfo(path).fileName().toHtmlEscaped(),
-                 details.isEmpty() ? QString() : QStringLiteral("<br>") + details));
+                 details.isEmpty() ? QString() : QStringLiteral("<br>") + details.toHtmlEscaped()));
     checkpoint_->setToolTip(path);
 }
 

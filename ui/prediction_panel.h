@@ -10,7 +10,7 @@
 #include <array>
 #include <memory>
 
-#include "core/predictor.h"
+#include "core/inference/predictor.h"
 
 class QAction;
 class QLabel;

@@ -19,7 +19,7 @@
 #include <utility>
 
 #include "core/errors.h"
-#include "core/history_csv.h"
+#include "core/training/history_csv.h"
 
 namespace mnist::ui {
 namespace {

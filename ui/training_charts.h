@@ -10,7 +10,7 @@
 
 #include <vector>
 
-#include "core/training_metrics.h"
+#include "core/training/training_metrics.h"
 
 class QAbstractAxis;
 class QChart;

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <exception>
 
-#include "core/trainer.h"
+#include "core/training/trainer.h"
 
 namespace mnist::ui {
 

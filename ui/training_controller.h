@@ -9,7 +9,7 @@
 #include <atomic>
 #include <memory>
 
-#include "core/train_options.h"
+#include "core/training/train_options.h"
 #include "ui/training_metric_types.h"
 
 namespace mnist::ui {

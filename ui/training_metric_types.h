@@ -2,8 +2,8 @@
 // Lets core's plain training structs travel through queued signals and QVariant (QSignalSpy).
 #include <QMetaType>
 
-#include "core/trainer.h"
-#include "core/training_metrics.h"
+#include "core/training/trainer.h"
+#include "core/training/training_metrics.h"
 
 Q_DECLARE_METATYPE(mnist::TrainStart)
 Q_DECLARE_METATYPE(mnist::BatchProgress)

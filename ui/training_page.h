@@ -5,8 +5,8 @@
 #include <QString>
 #include <QWidget>
 
-#include "core/trainer.h"
-#include "core/training_metrics.h"
+#include "core/training/trainer.h"
+#include "core/training/training_metrics.h"
 
 class QAction;
 class QFrame;

@@ -1,0 +1,149 @@
+#include "core/inference/image_file.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "core/errors.h"
+
+// The one translation unit that compiles stb_image; PNG, JPEG, BMP and PNM are all we promise.
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_ONLY_PNG
+#define STBI_ONLY_JPEG
+#define STBI_ONLY_BMP
+#define STBI_ONLY_PNM
+#define STBI_FAILURE_USERMSG
+#include <stb_image.h>
+
+namespace mnist {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& path, const std::string& problem) {
+    throw DataError("Image file '" + path + "': " + problem);
+}
+
+// Decoding holds the whole image at up to 4 bytes a pixel, and the grey copy besides; a header
+// asking for more pixels than this is refused before any is decoded (a 20000x20000 PNG took
+// 1.1 GB and 7 s to read). 64 megapixels is more than any phone camera saves by default.
+constexpr long long kMaxPixels = 64LL * 1000 * 1000;
+
+// `known`: stbi_info understood the header. An unknown header is left to stbi_load to explain.
+void check_pixel_count(const std::string& path, int known, int width, int height) {
+    if (!known) return;
+    const long long pixels = static_cast<long long>(width) * height;
+    if (pixels <= kMaxPixels) return;
+    fail(path, "image is " + std::to_string(width) + "x" + std::to_string(height) + " (" +
+                   std::to_string(pixels / 1000000) + " megapixels); at most " +
+                   std::to_string(kMaxPixels / 1000000) +
+                   " megapixels are read, to keep memory in bounds: scale it down first");
+}
+
+std::uint8_t luminance(const std::uint8_t* rgb) {
+    // ITU-R BT.601 weights, as Pillow's convert("L") and OpenCV's RGB2GRAY use.
+    const double y = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
+    return static_cast<std::uint8_t>(std::lround(std::clamp(y, 0.0, 255.0)));
+}
+
+// The grey a transparent pixel stands for. Mostly-transparent images are ink on nothing (a
+// drawing exported with a clear background): put the ink on the opposite tone, so black ink does
+// not vanish on black nor white ink on white. Mostly-opaque images already carry their paper:
+// fill the holes with that paper's tone.
+std::uint8_t backdrop(const std::vector<std::uint8_t>& gray,
+                      const std::vector<std::uint8_t>& alpha) {
+    double alpha_sum = 0;
+    double weighted_luma = 0;
+    for (std::size_t i = 0; i < gray.size(); ++i) {
+        alpha_sum += alpha[i];
+        weighted_luma += static_cast<double>(alpha[i]) * gray[i];
+    }
+    if (alpha_sum <= 0) return 255;
+    const double mean_luma = weighted_luma / alpha_sum;
+    const bool mostly_transparent = alpha_sum < 0.5 * 255.0 * static_cast<double>(gray.size());
+    if (mostly_transparent) return mean_luma < 128 ? 255 : 0;
+    return static_cast<std::uint8_t>(std::lround(mean_luma));
+}
+
+using StbPixels = std::unique_ptr<stbi_uc, decltype(&stbi_image_free)>;
+
+// Decoded pixels (or null, when stb failed) to grayscale; `path` names the image in errors.
+GrayImage to_gray(const std::string& path, StbPixels data, int width, int height, int channels) {
+    if (!data) {
+        const char* reason = stbi_failure_reason();
+        fail(path, std::string("not a readable PNG, JPEG, BMP or PGM/PPM image (") +
+                       (reason ? reason : "unknown error") + ")");
+    }
+    if (width <= 0 || height <= 0) fail(path, "image has zero size");
+    if (channels < 1 || channels > 4)
+        fail(path, "unsupported channel count " + std::to_string(channels));
+
+    const std::size_t count = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
+    const stbi_uc* src = data.get();
+    GrayImage image;
+    image.width = width;
+    image.height = height;
+    image.pixels.resize(count);
+    const bool colour = channels >= 3;
+    const bool has_alpha = channels == 2 || channels == 4;
+    std::vector<std::uint8_t> alpha;
+    if (has_alpha) alpha.resize(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const stbi_uc* pixel = src + i * static_cast<std::size_t>(channels);
+        image.pixels[i] = colour ? luminance(pixel) : pixel[0];
+        if (has_alpha) alpha[i] = pixel[channels - 1];
+    }
+    if (has_alpha) {
+        // Straight (non-premultiplied) alpha over a flat backdrop.
+        const int back = backdrop(image.pixels, alpha);
+        for (std::size_t i = 0; i < count; ++i) {
+            const int a = alpha[i];
+            image.pixels[i] =
+                static_cast<std::uint8_t>((image.pixels[i] * a + back * (255 - a) + 127) / 255);
+        }
+    }
+    return image;
+}
+
+}  // namespace
+
+GrayImage load_image_file(const std::string& path) {
+    std::error_code error;
+    const std::filesystem::file_status status = std::filesystem::status(path, error);
+    if (!std::filesystem::exists(status)) fail(path, "no such file");
+    if (std::filesystem::is_directory(status)) fail(path, "is a directory, not an image");
+    if (std::filesystem::file_size(path, error) == 0 && !error) fail(path, "file is empty");
+
+    int width = 0;
+    int height = 0;
+    int channels = 0;
+    const int known = stbi_info(path.c_str(), &width, &height, &channels);
+    check_pixel_count(path, known, width, height);
+    StbPixels data(stbi_load(path.c_str(), &width, &height, &channels, 0), &stbi_image_free);
+    return to_gray(path, std::move(data), width, height, channels);
+}
+
+GrayImage decode_image(const std::uint8_t* bytes, std::size_t size, const std::string& name) {
+    if (size == 0) fail(name, "file is empty");
+    if (size > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+        fail(name, "too large to decode (" + std::to_string(size) + " bytes)");
+    int width = 0;
+    int height = 0;
+    int channels = 0;
+    const int known =
+        stbi_info_from_memory(bytes, static_cast<int>(size), &width, &height, &channels);
+    check_pixel_count(name, known, width, height);
+    StbPixels data(
+        stbi_load_from_memory(bytes, static_cast<int>(size), &width, &height, &channels, 0),
+        &stbi_image_free);
+    return to_gray(name, std::move(data), width, height, channels);
+}
+
+}  // namespace mnist

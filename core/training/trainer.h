@@ -1,0 +1,45 @@
+#pragma once
+// One training run: data, model, optimizer, schedule, augmentation, checkpoints and history.
+// No LibTorch in this header, so widgets can include it.
+#include <atomic>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/training/train_options.h"
+#include "core/training/training_metrics.h"
+
+namespace mnist {
+
+// Receives progress on the training thread. Implementations must be quick (the GUI's adapter
+// only queues a signal); they must not throw.
+class TrainObserver {
+  public:
+    virtual ~TrainObserver() = default;
+    virtual void on_start(const TrainStart&) {}
+    virtual void on_batch(const BatchProgress&) {}
+    virtual void on_epoch(const EpochMetrics&) {}
+};
+
+struct TrainResult {
+    TrainStart start;
+    std::vector<EpochMetrics> epochs;
+    int best_epoch = 0;
+    double best_val_acc = 0.0;
+    std::optional<double> test_acc;  // only with a validation split: the best model on the test set
+    std::string checkpoint;          // best_<Model>.pth (empty if no epoch finished)
+    std::string history;             // history_<Model>.csv
+    bool stopped = false;            // the stop flag ended the run early
+};
+
+// Throws InvalidArgument naming the first value of `options` that training would refuse (NaN,
+// out of range, or refused by LibTorch's optimizer), before any data is read. train() calls it.
+void validate_options(const TrainOptions& options);
+
+// Trains as `options` say. Throws DataError / InvalidArgument / CheckpointError with a message
+// naming the bad file or value. Setting *stop makes it return within one batch, keeping the best
+// checkpoint written so far.
+TrainResult train(const TrainOptions& options, TrainObserver* observer = nullptr,
+                  const std::atomic<bool>* stop = nullptr);
+
+}  // namespace mnist
