@@ -1,11 +1,21 @@
 // Short training runs on slices of the real MNIST: the loss falls, accuracy beats chance by far,
 // a seed fixes the metrics, the stop flag ends a run within a batch, and the files appear.
+#include <QProcess>
 #include <QtTest>
 
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <vector>
 
 #include "core/training/recipes.h"
 #include "core/checkpoint/checkpoint.h"
@@ -45,6 +55,69 @@ private:
 std::string read_all(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::vector<std::string> temp_files_in(const std::string& dir) {
+    std::vector<std::string> found;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (entry.path().filename().string().find(".tmp") != std::string::npos)
+            found.push_back(entry.path().string());
+    }
+    return found;
+}
+
+// This binary, run again as a child that trains one epoch into MNIST_TEST_TRAIN_INTO under the
+// limits below (a file-size limit stands in for a full disk, since a test cannot fill one; uid
+// "nobody" makes a read-only folder read-only for root too). Exits 0, or 3 with the message of a
+// CheckpointError, 4 of an InvalidArgument.
+const char* const kTrainIntoVariable = "MNIST_TEST_TRAIN_INTO";
+const char* const kFileSizeVariable = "MNIST_TEST_FILE_SIZE_LIMIT";
+const char* const kAsNobodyVariable = "MNIST_TEST_AS_NOBODY";
+
+int train_as_limited_child(const char* dir) {
+    if (const char* bytes = std::getenv(kFileSizeVariable)) {
+        const rlim_t limit = std::strtoull(bytes, nullptr, 10);
+        const rlimit fsize{limit, limit};
+        signal(SIGXFSZ, SIG_IGN);  // a write past the limit then fails with EFBIG, as ENOSPC would
+        if (setrlimit(RLIMIT_FSIZE, &fsize) != 0) return 10;
+    }
+    if (std::getenv(kAsNobodyVariable) && getuid() == 0) {
+        if (setgid(65534) != 0 || setuid(65534) != 0) return 11;
+    }
+    QTemporaryDir unused;
+    mnist::TrainOptions options = slice_options(unused);
+    options.out_dir = dir;
+    options.epochs = 1;
+    options.limit_train = 512;
+    options.limit_test = 200;
+    options.seed = 7;
+    try {
+        mnist::train(options);
+        return 0;
+    } catch (const mnist::CheckpointError& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        return 3;
+    } catch (const mnist::InvalidArgument& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        return 4;
+    }
+}
+
+struct ChildRun {
+    int exit_code = -1;
+    QString message;
+};
+
+ChildRun run_limited_child(const QString& dir, const QStringList& limits) {
+    QProcess child;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(kTrainIntoVariable, dir);
+    for (const QString& limit : limits) env.insert(limit.section('=', 0, 0), limit.section('=', 1));
+    child.setProcessEnvironment(env);
+    child.start(QCoreApplication::applicationFilePath(), {});
+    if (!child.waitForFinished(300000)) return {};
+    return {child.exitStatus() == QProcess::NormalExit ? child.exitCode() : -1,
+            QString::fromUtf8(child.readAllStandardError()).trimmed()};
 }
 
 }  // namespace
@@ -178,6 +251,117 @@ private Q_SLOTS:
         QVERIFY(mnist::load_model_checkpoint(good.checkpoint).meta.has_value());
     }
 
+    // The loss is read back every 10 batches, but a NaN is caught on the batch it appears: with a
+    // learning rate of 1e30 the first step already ruins the weights, and the run must not train
+    // on (or report) any batch after the one whose loss was NaN.
+    void nanLossIsCaughtOnItsOwnBatch() {
+        QTemporaryDir dir;
+        auto options = slice_options(dir);
+        options.epochs = 1;
+        options.threads = 1;
+        options.optimizer = mnist::OptimizerKind::SGD;
+        options.scheduler = mnist::SchedulerKind::None;
+        options.lr = 1e30;
+        std::atomic<bool> never{false};
+        StopAfter observer(never, -1);
+        try {
+            mnist::train(options, &observer, &never);
+            QFAIL("a diverging run finished");
+        } catch (const mnist::TrainingDiverged& e) {
+            const QString why = e.what();
+            const QRegularExpressionMatch batch =
+                QRegularExpression("batch (\\d+)").match(why);
+            QVERIFY2(batch.hasMatch(), e.what());
+            const int diverged = batch.captured(1).toInt();
+            // Every batch before it was reported, none after; and not the 10th (the first readback).
+            QCOMPARE(observer.batches(), diverged - 1);
+            QVERIFY2(diverged > 1 && diverged < 10, e.what());
+        }
+    }
+
+    // Stop pressed while the data loads: the flag is read before the first batch, so nothing
+    // trains and nothing is written over the folder's checkpoint.
+    void stopDuringLoadingTrainsNothing() {
+        QTemporaryDir dir;
+        auto options = slice_options(dir);
+        std::atomic<bool> stop{true};
+        StopAfter observer(stop, -1);
+        const auto r = mnist::train(options, &observer, &stop);
+        QVERIFY(r.stopped);
+        QCOMPARE(observer.batches(), 0);
+        QVERIFY(r.epochs.empty());
+        QVERIFY(r.checkpoint.empty());
+        QVERIFY(!std::filesystem::exists(mnist::checkpoint_path(options.out_dir, options.model)));
+    }
+
+    // Stop pressed after an epoch's last batch, while it is evaluated and its checkpoint written:
+    // that epoch's checkpoint is finished whole (weights and a sidecar that matches them), no
+    // temporary file is left, and no batch of the next epoch runs.
+    void stopDuringEvaluationAndCheckpointFinishesTheEpoch() {
+        QTemporaryDir dir;
+        auto options = slice_options(dir);
+        options.epochs = 3;
+        std::atomic<bool> stop{false};
+        StopAfter observer(stop, 32);  // 4096 images in batches of 128: the last of epoch 1
+        const auto r = mnist::train(options, &observer, &stop);
+        QVERIFY(r.stopped);
+        QCOMPARE(observer.batches(), 32);
+        QCOMPARE(r.epochs.size(), std::size_t{1});
+        const auto loaded = mnist::load_model_checkpoint(r.checkpoint);
+        QVERIFY(loaded.net);
+        QVERIFY2(loaded.meta.has_value(), loaded.meta_problem.c_str());
+        QCOMPARE(loaded.meta->epoch, 1);
+        QVERIFY(temp_files_in(options.out_dir).empty());
+    }
+
+    // A full disk while the checkpoint is written (a file-size limit in a child process): the run
+    // stops saying which folder is full, the folder's earlier checkpoint is left byte for byte,
+    // and no temporary file stays behind.
+    void fullDiskStopsTrainingAndKeepsTheCheckpoint() {
+        QTemporaryDir dir;
+        auto options = slice_options(dir);
+        options.epochs = 1;
+        options.limit_train = 512;
+        options.limit_test = 200;
+        const auto good = mnist::train(options);
+        const std::string weights = read_all(good.checkpoint);
+        const std::string sidecar = read_all(mnist::sidecar_path(good.checkpoint));
+        QVERIFY(weights.size() > 4096);
+
+        const ChildRun run = run_limited_child(dir.path(), {QString(kFileSizeVariable) + "=4096"});
+        QVERIFY2(run.exit_code == 3, qPrintable(run.message));
+        QVERIFY2(run.message.contains("training stopped in epoch 1"), qPrintable(run.message));
+        QVERIFY2(run.message.contains(dir.path()), qPrintable(run.message));
+        QVERIFY2(run.message.contains(std::strerror(EFBIG)), qPrintable(run.message));
+        QCOMPARE(read_all(good.checkpoint), weights);
+        QCOMPARE(read_all(mnist::sidecar_path(good.checkpoint)), sidecar);
+        QVERIFY(temp_files_in(options.out_dir).empty());
+    }
+
+    // A read-only output folder is refused before any data loads, naming it; its checkpoint stays.
+    void readOnlyFolderIsRefusedAndKeepsTheCheckpoint() {
+        QTemporaryDir dir;
+        auto options = slice_options(dir);
+        options.epochs = 1;
+        options.limit_train = 512;
+        options.limit_test = 200;
+        const auto good = mnist::train(options);
+        const std::string weights = read_all(good.checkpoint);
+        namespace fs = std::filesystem;
+        fs::permissions(dir.path().toStdString(), fs::perms::owner_all, fs::perm_options::remove);
+        fs::permissions(dir.path().toStdString(),
+                        fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                            fs::perms::group_exec | fs::perms::others_read |
+                            fs::perms::others_exec,
+                        fs::perm_options::replace);
+        const ChildRun run = run_limited_child(dir.path(), {QString(kAsNobodyVariable) + "=1"});
+        fs::permissions(dir.path().toStdString(), fs::perms::owner_all, fs::perm_options::add);
+        QVERIFY2(run.exit_code == 4, qPrintable(run.message));
+        QVERIFY2(run.message.contains(dir.path()), qPrintable(run.message));
+        QVERIFY2(run.message.contains("not writable"), qPrintable(run.message));
+        QCOMPARE(read_all(good.checkpoint), weights);
+    }
+
     // Each refused with InvalidArgument before any data loads: the data folder does not exist, so
     // a check that came later would throw DataError instead.
     void badValuesAreRefusedBeforeWork_data() {
@@ -265,5 +449,11 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestTrainer)
+int main(int argc, char** argv) {
+    if (const char* dir = std::getenv(kTrainIntoVariable)) return train_as_limited_child(dir);
+    QCoreApplication app(argc, argv);  // for applicationFilePath() and QProcess
+    TestTrainer test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "test_trainer.moc"

@@ -1,8 +1,12 @@
 #include "core/training/trainer.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
@@ -10,6 +14,7 @@
 #include "core/compute_device.h"
 #include "core/data/data_location.h"
 #include "core/errors.h"
+#include "core/training/divergence_watch.h"
 #include "core/training/evaluate_net.h"
 #include "core/training/history_csv.h"
 #include "core/models/model_factory.h"
@@ -103,6 +108,11 @@ void prepare_out_dir(const std::string& dir) {
         throw InvalidArgument("output folder '" + dir + "' cannot be created: " +
                               (ec ? ec.message() : std::string("a file of that name exists")));
     }
+    // A read-only folder would otherwise fail only at the first checkpoint, an epoch later.
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+        throw InvalidArgument("output folder '" + dir + "' is not writable: " +
+                              std::strerror(errno));
+    }
 }
 
 // Training cannot recover from a NaN or infinite loss: every later step only spreads it.
@@ -153,7 +163,8 @@ RunData load_run_data(const TrainOptions& options, const torch::Device& device) 
 
 // The running loss and accuracy are read back from the device every this many batches (and at an
 // epoch's end): often enough for a live chart, rarely enough that a GPU never waits on the host.
-// Progress is still reported every batch, with the latest values read.
+// Progress is still reported every batch, with the latest values read. A NaN loss is caught on
+// its own batch all the same (DivergenceWatch).
 constexpr std::int64_t kReadEvery = 10;
 
 // Where the whole run stands, for images/s and the ETA.
@@ -178,6 +189,7 @@ bool train_epoch(TrainingState& state, const RunData& data, const TrainOptions& 
     auto loss_sum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
     auto correct = torch::zeros({}, torch::TensorOptions().dtype(torch::kInt64).device(device));
     std::int64_t seen = 0;
+    DivergenceWatch divergence(!device.is_cuda());
     BatchProgress progress;
     progress.epoch = epoch;
     progress.epochs = options.epochs;
@@ -186,6 +198,13 @@ bool train_epoch(TrainingState& state, const RunData& data, const TrainOptions& 
         if (stop_requested(stop)) return false;
         const TrainingBatch batch = *batches.next();
         const StepResult step = train_step(state, batch);
+        divergence.add(step.loss, b);
+        const bool read_now = b == 1 || b % kReadEvery == 0 || b == batches.size();
+        if (read_now || divergence.reads_each_batch()) {
+            if (const auto bad = divergence.first()) {
+                check_finite(bad->loss, "loss", epoch, bad->batch, step.lr);
+            }
+        }
         const std::int64_t count = batch.labels.size(0);
         loss_sum += step.loss.to(torch::kFloat64) * static_cast<double>(count);
         correct += step.correct;
@@ -194,7 +213,7 @@ bool train_epoch(TrainingState& state, const RunData& data, const TrainOptions& 
         metrics.lr = step.lr;
         progress.batch = b;
         progress.lr = step.lr;
-        if (b == 1 || b % kReadEvery == 0 || b == batches.size()) {
+        if (read_now) {
             progress.running_loss = loss_sum.item<double>() / seen;
             check_finite(progress.running_loss, "loss", epoch, b, step.lr);
             progress.running_acc = 100.0 * correct.item<std::int64_t>() / seen;
@@ -232,7 +251,14 @@ void validate_and_checkpoint(TrainingState& state, const RunData& data, const Tr
     meta.val_acc = val.accuracy;
     meta.params = result.start.params;
     meta.app_version = kAppVersion;
-    save_checkpoint(*state.net, best_path, meta);
+    try {
+        save_checkpoint(*state.net, best_path, meta);
+    } catch (const CheckpointError& e) {
+        // A full disk, or a folder that became read-only: the run cannot keep what it learns.
+        throw CheckpointError("training stopped in epoch " + std::to_string(metrics.epoch) +
+                              ": " + e.what() + ". Free some space in " + options.out_dir +
+                              " or train into another folder.");
+    }
     result.checkpoint = best_path;
     metrics.improved = true;
 }
