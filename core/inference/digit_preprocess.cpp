@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <vector>
 
 #include "core/inference/photo_cleanup.h"
@@ -119,34 +120,34 @@ std::vector<float> resample(const std::vector<float>& in, int in_w, int in_h, in
     return out;
 }
 
-PreprocessedDigit preprocess(const GrayImage& image, bool clean_photos) {
-    PreprocessedDigit result;  // blank, all zeros
-    const int w = image.width;
-    const int h = image.height;
-    if (w <= 0 || h <= 0 || image.pixels.size() < static_cast<std::size_t>(w) * h) return result;
+// The background is what the border mostly shows: a digit rarely covers most of the frame,
+// whatever its polarity. The border's spread (median absolute deviation) measures the noise.
+struct Background {
+    int level = 0;
+    int mad = 0;
+    int noise_floor = 0;
+};
 
-    // The background is what the border mostly shows: a digit rarely covers most of the frame,
-    // whatever its polarity. The border's spread (median absolute deviation) measures the noise.
+Background measure_background(const GrayImage& image) {
     Histogram border{};
     int border_count = 0;
     for_each_border_pixel(image, [&](std::uint8_t v) {
         ++border[v];
         ++border_count;
     });
-    const int background = histogram_median(border, border_count);
+    Background b;
+    b.level = histogram_median(border, border_count);
     Histogram spread{};
-    for (int value = 0; value < 256; ++value) spread[std::abs(value - background)] += border[value];
-    const int mad = histogram_median(spread, border_count);
+    for (int value = 0; value < 256; ++value) spread[std::abs(value - b.level)] += border[value];
+    b.mad = histogram_median(spread, border_count);
     // 4.5 MAD is about 3 standard deviations of Gaussian noise.
-    const int noise_floor = std::clamp(mad * 9 / 2, kMinNoiseFloor, kMaxNoiseFloor);
+    b.noise_floor = std::clamp(b.mad * 9 / 2, kMinNoiseFloor, kMaxNoiseFloor);
+    return b;
+}
 
-    // A border that is not one flat tone is a photo (or a noisy scan): its ink is separated from
-    // the paper, lines and light first. A canvas, a screenshot or MNIST itself goes on as it is.
-    if (mad > 0 && clean_photos) {
-        const CleanedPhoto cleaned = clean_photo(image);
-        if (cleaned.cleaned) return cleaned.blank ? result : preprocess(cleaned.image, false);
-    }
-
+// Ink per grey value, so the per-pixel passes are table look-ups; nullopt when there is too
+// little ink, or too faint, to be a digit.
+std::optional<std::array<std::uint8_t, 256>> ink_table(const GrayImage& image, const Background& b) {
     // Polarity: whichever side of the background carries more ink above the floor. This decides
     // mid-gray backgrounds too, where "light border means dark ink" would be a guess.
     Histogram image_histogram{};
@@ -154,27 +155,26 @@ PreprocessedDigit preprocess(const GrayImage& image, bool clean_photos) {
     long long dark_mass = 0;
     long long light_mass = 0;
     for (int value = 0; value < 256; ++value) {
-        const int dev = value - background;
-        if (dev > noise_floor)
-            light_mass += static_cast<long long>(dev - noise_floor) * image_histogram[value];
-        if (-dev > noise_floor)
-            dark_mass += static_cast<long long>(-dev - noise_floor) * image_histogram[value];
+        const int dev = value - b.level;
+        if (dev > b.noise_floor)
+            light_mass += static_cast<long long>(dev - b.noise_floor) * image_histogram[value];
+        if (-dev > b.noise_floor)
+            dark_mass += static_cast<long long>(-dev - b.noise_floor) * image_histogram[value];
     }
     const bool dark_ink = dark_mass > light_mass;
 
-    // Ink per grey value, so the per-pixel passes are table look-ups.
     std::array<std::uint8_t, 256> ink_of{};
     Histogram ink_histogram{};
     int ink_pixels = 0;
     for (int value = 0; value < 256; ++value) {
-        const int dev = dark_ink ? background - value : value - background;
-        ink_of[value] = static_cast<std::uint8_t>(std::max(0, dev - noise_floor));
+        const int dev = dark_ink ? b.level - value : value - b.level;
+        ink_of[value] = static_cast<std::uint8_t>(std::max(0, dev - b.noise_floor));
         if (ink_of[value] > 0) {
             ink_histogram[ink_of[value]] += image_histogram[value];
             ink_pixels += image_histogram[value];
         }
     }
-    if (ink_pixels < kMinInkPixels) return result;
+    if (ink_pixels < kMinInkPixels) return std::nullopt;
     int peak = 0;
     for (int seen = 0, value = 255; value > 0; --value) {
         seen += ink_histogram[value];
@@ -183,8 +183,21 @@ PreprocessedDigit preprocess(const GrayImage& image, bool clean_photos) {
             break;
         }
     }
-    if (peak < kMinInkContrast) return result;
+    if (peak < kMinInkContrast) return std::nullopt;
+    return ink_of;
+}
 
+// The ink inside its bounding box, as a float raster; empty when the ink spans too little of the
+// image to be a digit rather than a speck.
+struct InkCrop {
+    std::vector<float> pixels;
+    int width = 0;
+    int height = 0;
+};
+
+InkCrop crop_ink(const GrayImage& image, const std::array<std::uint8_t, 256>& ink_of) {
+    const int w = image.width;
+    const int h = image.height;
     int left = w, right = -1, top = h, bottom = -1;
     for (int y = 0; y < h; ++y) {
         const std::uint8_t* row = &image.pixels[static_cast<std::size_t>(y) * w];
@@ -198,22 +211,29 @@ PreprocessedDigit preprocess(const GrayImage& image, bool clean_photos) {
         top = std::min(top, y);
         bottom = y;
     }
+    InkCrop crop;
     const int crop_w = right - left + 1;
     const int crop_h = bottom - top + 1;
     const int min_extent = std::max(2, std::max(w, h) / kMinExtentDivisor);
-    if (std::max(crop_w, crop_h) < min_extent) return result;
-
-    std::vector<float> crop(static_cast<std::size_t>(crop_w) * crop_h);
+    if (std::max(crop_w, crop_h) < min_extent) return crop;
+    crop.width = crop_w;
+    crop.height = crop_h;
+    crop.pixels.resize(static_cast<std::size_t>(crop_w) * crop_h);
     for (int y = 0; y < crop_h; ++y)
         for (int x = 0; x < crop_w; ++x)
-            crop[static_cast<std::size_t>(y) * crop_w + x] = ink_of[image.at(left + x, top + y)];
+            crop.pixels[static_cast<std::size_t>(y) * crop_w + x] = ink_of[image.at(left + x, top + y)];
+    return crop;
+}
 
-    // Fit the longer side to the 20 px box; the shorter side keeps the aspect ratio (at least
-    // 1 px, so a thin line stays a crisp 1 px column instead of a faint smear).
-    const double scale = static_cast<double>(kDigitBox) / std::max(crop_w, crop_h);
-    const int box_w = std::clamp(static_cast<int>(std::lround(crop_w * scale)), 1, kDigitBox);
-    const int box_h = std::clamp(static_cast<int>(std::lround(crop_h * scale)), 1, kDigitBox);
-    const std::vector<float> box = resample(crop, crop_w, crop_h, box_w, box_h);
+// Fits the crop's longer side to the 20 px box and places it in 28x28 with its centre of mass
+// at the centre; false when nothing of it is left.
+bool place_in_frame(const InkCrop& crop, PreprocessedDigit& result) {
+    // The shorter side keeps the aspect ratio (at least 1 px, so a thin line stays a crisp 1 px
+    // column instead of a faint smear).
+    const double scale = static_cast<double>(kDigitBox) / std::max(crop.width, crop.height);
+    const int box_w = std::clamp(static_cast<int>(std::lround(crop.width * scale)), 1, kDigitBox);
+    const int box_h = std::clamp(static_cast<int>(std::lround(crop.height * scale)), 1, kDigitBox);
+    const std::vector<float> box = resample(crop.pixels, crop.width, crop.height, box_w, box_h);
 
     double mass = 0, moment_x = 0, moment_y = 0;
     float strongest = 0.0f;
@@ -226,7 +246,7 @@ PreprocessedDigit preprocess(const GrayImage& image, bool clean_photos) {
             strongest = std::max(strongest, v);
         }
     }
-    if (mass <= 0 || strongest <= 0) return result;
+    if (mass <= 0 || strongest <= 0) return false;
 
     // A whole-pixel shift, as MNIST did (its centres of mass spread +-0.5 px around 14): a
     // fractional shift would blur every stroke for no gain in accuracy.
@@ -244,7 +264,27 @@ PreprocessedDigit preprocess(const GrayImage& image, bool clean_photos) {
             result.pixels[static_cast<std::size_t>(out_y) * kImageSide + out_x] = std::min(1.0f, v);
         }
     }
-    result.blank = false;
+    return true;
+}
+
+PreprocessedDigit preprocess(const GrayImage& image, bool clean_photos) {
+    PreprocessedDigit result;  // blank, all zeros
+    const int w = image.width;
+    const int h = image.height;
+    if (w <= 0 || h <= 0 || image.pixels.size() < static_cast<std::size_t>(w) * h) return result;
+
+    const Background background = measure_background(image);
+    // A border that is not one flat tone is a photo (or a noisy scan): its ink is separated from
+    // the paper, lines and light first. A canvas, a screenshot or MNIST itself goes on as it is.
+    if (background.mad > 0 && clean_photos) {
+        const CleanedPhoto cleaned = clean_photo(image);
+        if (cleaned.cleaned) return cleaned.blank ? result : preprocess(cleaned.image, false);
+    }
+    const auto ink_of = ink_table(image, background);
+    if (!ink_of) return result;
+    const InkCrop crop = crop_ink(image, *ink_of);
+    if (crop.pixels.empty()) return result;
+    result.blank = !place_in_frame(crop, result);
     return result;
 }
 
