@@ -7,7 +7,10 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 #include "ui/drawing_canvas.h"
+#include "ui/gray_image_conversion.h"
 #include "ui/prediction_panel.h"
 
 namespace mnist::ui {
@@ -46,6 +49,15 @@ DrawPredictPage::DrawPredictPage(const DrawPredictActions& actions, QWidget* par
     connect(canvas_, &DrawingCanvas::imageChanged, this,
             [this] { panel_->setImage(canvas_->image()); });
     connect(actions.clear, &QAction::triggered, canvas_, &DrawingCanvas::clear);
+}
+
+void DrawPredictPage::showDigit(const std::array<float, mnist::kImagePixels>& pixels) {
+    mnist::PreprocessedDigit digit;
+    digit.pixels = pixels;
+    digit.blank = std::all_of(pixels.begin(), pixels.end(), [](float v) { return v <= 0.0f; });
+    canvas_->setPicture(toQImage(digit));
+    // After setPicture: its change would otherwise re-read the enlarged copy a moment later.
+    panel_->predictDigit(digit);
 }
 
 bool DrawPredictPage::openImage(const QString& path, QString* error) {

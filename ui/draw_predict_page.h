@@ -4,6 +4,10 @@
 #include <QString>
 #include <QWidget>
 
+#include <array>
+
+#include "core/data/mnist_format.h"
+
 class QAction;
 
 namespace mnist::ui {
@@ -28,6 +32,9 @@ class DrawPredictPage : public QWidget {
     // Shows a PNG/JPEG/... on the canvas and classifies the picture itself right away. On
     // failure returns false and sets *error.
     bool openImage(const QString& path, QString* error = nullptr);
+    // Puts a ready 28x28 digit (a test image; intensities in [0, 1], ink 1) on the canvas,
+    // enlarged, and predicts those very pixels.
+    void showDigit(const std::array<float, mnist::kImagePixels>& pixels);
 
   private:
     DrawingCanvas* canvas_ = nullptr;

@@ -88,20 +88,24 @@ PredictionPanel::PredictionPanel(QWidget* parent) : QWidget(parent) {
     }
 
     preview_ = new DigitPreview;
-    auto* preview_label = new QLabel(tr("What the model sees\n(28×28 after preprocessing)"));
-    preview_label->setWordWrap(true);
-    auto* preview_row = new QHBoxLayout;
-    preview_row->addWidget(preview_);
-    preview_row->addWidget(preview_label, 1);
+    preview_label_ = new QLabel(tr("What the model sees\n(28×28 after preprocessing)"));
+    preview_label_->setWordWrap(true);
+    preview_row_ = new QHBoxLayout;
+    preview_row_->addWidget(preview_);
+    preview_row_->addWidget(preview_label_, 1);
 
+    auto* digit_column = new QVBoxLayout;
+    digit_column->addWidget(digit_);
+    digit_column->addWidget(confidence_);
+    digit_row_ = new QHBoxLayout;
+    digit_row_->addLayout(digit_column, 1);
     auto* answer_layout = new QVBoxLayout(answer);
-    answer_layout->addWidget(digit_);
-    answer_layout->addWidget(confidence_);
+    answer_layout->addLayout(digit_row_);
     answer_layout->addLayout(bars);
     answer_layout->addSpacing(6);
-    answer_layout->addLayout(preview_row);
+    answer_layout->addLayout(preview_row_);
 
-    auto* checkpoint_box = new QGroupBox(tr("Checkpoint in use"));
+    auto* checkpoint_box = checkpoint_box_ = new QGroupBox(tr("Checkpoint in use"));
     checkpoint_ = new QLabel;
     checkpoint_->setWordWrap(true);
     checkpoint_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -123,6 +127,20 @@ PredictionPanel::PredictionPanel(QWidget* parent) : QWidget(parent) {
 }
 
 PredictionPanel::~PredictionPanel() = default;
+
+void PredictionPanel::setCompact(bool compact) {
+    if (compact == compact_) return;
+    compact_ = compact;
+    if (compact) {
+        preview_row_->removeWidget(preview_);
+        digit_row_->addWidget(preview_);
+    } else {
+        digit_row_->removeWidget(preview_);
+        preview_row_->insertWidget(0, preview_);
+    }
+    preview_label_->setVisible(!compact);
+    checkpoint_box_->setVisible(!compact);
+}
 
 void PredictionPanel::setLoadCheckpointAction(QAction* action) {
     auto* button = new QToolButton;
@@ -174,6 +192,25 @@ void PredictionPanel::predictImage(const QImage& image) {
             last_ = mnist::Prediction{};
             last_.input = mnist::preprocess_digit(gray);
             last_.blank = last_.input.blank;
+        }
+    } catch (const std::exception& e) {
+        last_ = mnist::Prediction{};
+        Q_EMIT errorOccurred(tr("Prediction failed"), QString::fromStdString(e.what()));
+    }
+    showPrediction();
+    Q_EMIT predictionUpdated();
+}
+
+void PredictionPanel::predictDigit(const mnist::PreprocessedDigit& digit) {
+    debounce_.stop();
+    pending_ = QImage();
+    try {
+        if (predictor_) {
+            last_ = predictor_->predict(digit);
+        } else {
+            last_ = mnist::Prediction{};
+            last_.input = digit;
+            last_.blank = digit.blank;
         }
     } catch (const std::exception& e) {
         last_ = mnist::Prediction{};

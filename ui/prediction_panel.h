@@ -13,6 +13,8 @@
 #include "core/inference/predictor.h"
 
 class QAction;
+class QGroupBox;
+class QHBoxLayout;
 class QLabel;
 class QProgressBar;
 
@@ -29,6 +31,12 @@ class PredictionPanel : public QWidget {
 
     explicit PredictionPanel(QWidget* parent = nullptr);
     ~PredictionPanel() override;
+
+    // Presentation mode: the 28x28 preview beside the digit rather than under the bars, its
+    // caption and the checkpoint's description folded away, so that at twice the text size the
+    // panel fits beside the canvas on a 720 px high screen.
+    void setCompact(bool compact);
+    bool isCompact() const { return compact_; }
 
     // Puts a button for `action` ("Load checkpoint…") beside the checkpoint's description.
     void setLoadCheckpointAction(QAction* action);
@@ -50,6 +58,9 @@ class PredictionPanel : public QWidget {
     void setImage(const QImage& image);
     // Predicts `image` now.
     void predictImage(const QImage& image);
+    // Predicts a ready 28x28 digit (a test image) as it is, skipping the canvas's preprocessing,
+    // so the answer is the one the test set got.
+    void predictDigit(const mnist::PreprocessedDigit& digit);
     // Loads a checkpoint to predict with. On failure the previous one stays, errorOccurred()
     // says why, and false is returned.
     bool loadCheckpoint(const QString& path);
@@ -75,6 +86,11 @@ class PredictionPanel : public QWidget {
     DigitPreview* preview_ = nullptr;
     QLabel* checkpoint_ = nullptr;
     QWidget* checkpoint_row_ = nullptr;
+    QGroupBox* checkpoint_box_ = nullptr;
+    QLabel* preview_label_ = nullptr;
+    QHBoxLayout* digit_row_ = nullptr;    // the digit and its confidence; compact: the preview too
+    QHBoxLayout* preview_row_ = nullptr;  // the preview and its caption, under the bars
+    bool compact_ = false;
 };
 
 }  // namespace mnist::ui
