@@ -5,11 +5,14 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 
 #include "app/progress_bar.h"
+#include "core/training/recipe_fields.h"
 #include "core/training/recipes.h"
 #include "core/evaluation/benchmark.h"
 #include "core/checkpoint/bundled_model.h"
@@ -30,73 +33,28 @@ namespace {
 
 std::string g_executable;
 
-// Values the user gave on the command line; the rest come from the model's recipe.
+// What the user gave for one recipe field; the fields not given come from the model's recipe.
+struct GivenValue {
+    std::optional<int> small_integer;  // parsed as an int, so CLI11 refuses what does not fit
+    std::optional<std::int64_t> integer;
+    std::optional<std::uint64_t> unsigned_integer;
+    std::optional<double> real;
+    std::optional<std::string> text;
+    bool yes = false, no = false;  // a flag and its negation (--augment / --no-augment)
+};
+
 struct TrainFlags {
     std::string model = "Model_3";
     std::string recipe = "default";
-    std::optional<int> epochs, batch_size, threads, step_size;
-    std::optional<double> lr, max_lr, weight_decay, momentum, ema;
-    std::optional<std::uint64_t> seed;
-    std::optional<std::string> device, data, out, optimizer, scheduler;
-    std::optional<std::int64_t> val_split, limit_train, limit_test;
-    bool augment = false, no_augment = false;  // neither: the model's recipe decides
-    std::optional<double> degrees, translate, scale_min, scale_max, shear, stroke;
-    bool nesterov = false;
+    // One per mnist::recipe_fields() row; CLI11 holds their addresses, so never resized.
+    std::vector<GivenValue> given = std::vector<GivenValue>(mnist::recipe_fields().size());
     bool json = false;
 };
 
-void add_train_flags(CLI::App* cmd, TrainFlags& f) {
-    cmd->add_option("--model", f.model, "Model_1, Model_2 or Model_3")->default_val("Model_3");
-    cmd->add_option("--recipe", f.recipe,
-                    "the model's recipe to start from: default, or fast (the quick demo: Model_3 "
-                    "past 99.4 % in about a minute on two cores)")
-        ->default_val("default");
-    cmd->add_option("--epochs", f.epochs, "epochs to train (default 15)");
-    cmd->add_option("--batch-size", f.batch_size,
-                    "images per batch (default 128; Model_3's recipe 64)");
-    cmd->add_option("--lr", f.lr,
-                    "learning rate; the start for plateau/step schedules (default 1e-3)");
-    cmd->add_option("--seed", f.seed, "random seed: same seed, same metrics on CPU (default 1)");
-    cmd->add_option("--device", f.device, "auto (CUDA when available), cpu or cuda (default auto)");
-    cmd->add_option("--threads", f.threads, "CPU threads (default: all cores)");
-    cmd->add_option("--data", f.data, "directory holding the MNIST IDX files");
-    cmd->add_option(
-        "--val-split", f.val_split,
-        "hold out N training images for validation; the test set is then scored once at the end");
-    cmd->add_option("--out", f.out,
-                    "where best_<Model>.pth/.json and history_<Model>.csv go (default .)");
-    cmd->add_option("--limit-train", f.limit_train, "train on the first N training images only");
-    cmd->add_option("--limit-test", f.limit_test, "evaluate on the first N test images only");
-    cmd->add_option("--optimizer", f.optimizer, "adam, adamw or sgd (default adam)");
-    cmd->add_option("--scheduler", f.scheduler,
-                    "plateau, onecycle, step or none (default: the model's recipe)");
-    cmd->add_option("--weight-decay", f.weight_decay, "L2 penalty / AdamW decay (default 0)");
-    cmd->add_option("--max-lr", f.max_lr, "OneCycle's peak learning rate (default 0.02)");
-    cmd->add_option("--momentum", f.momentum, "SGD momentum (default 0.9)");
-    cmd->add_option("--step-size", f.step_size, "StepLR: epochs between decays (default 5)");
-    cmd->add_flag("--nesterov", f.nesterov, "SGD with Nesterov momentum");
-    cmd->add_option("--ema", f.ema,
-                    "validate and save an exponential moving average of the weights with this "
-                    "decay per step, e.g. 0.999 (0: off; the fast recipe's default 0.998)");
-    // Two plain flags: CLI11 fills a std::optional<bool> flag with false even when it is absent,
-    // which silently switched the recipe's augmentation off.
-    cmd->add_flag("--augment", f.augment,
-                  "random affine batch augmentation (default: the model's recipe)");
-    cmd->add_flag("--no-augment", f.no_augment, "train without augmentation")
-        ->excludes("--augment");
-    cmd->add_option("--degrees", f.degrees, "augmentation: max rotation in degrees (default 10)");
-    cmd->add_option("--translate", f.translate,
-                    "augmentation: max shift as a fraction (default 0.1)");
-    cmd->add_option("--scale-min", f.scale_min, "augmentation: min zoom (default 0.9)");
-    cmd->add_option("--scale-max", f.scale_max, "augmentation: max zoom (default 1.1)");
-    cmd->add_option("--shear", f.shear, "augmentation: max x-shear in degrees (default 0)");
-    cmd->add_option("--stroke", f.stroke,
-                    "augmentation: probability of a thicker/thinner pen (Model_3's recipe 0.3)");
-    cmd->add_flag("--json", f.json, "print a JSON report on stdout");
-
-    // CLI11 reads "nan" and "inf" as doubles without complaint, and NaN passes every range check
-    // further on: refuse them here, naming the flag.
-    const CLI::Validator finite(
+// CLI11 reads "nan" and "inf" as doubles without complaint, and NaN passes every range check
+// further on: refuse them here, naming the flag.
+const CLI::Validator& finite_number() {
+    static const CLI::Validator finite(
         [](std::string& text) -> std::string {
             char* end = nullptr;
             const double value = std::strtod(text.c_str(), &end);
@@ -104,50 +62,92 @@ void add_train_flags(CLI::App* cmd, TrainFlags& f) {
             return std::isfinite(value) ? std::string() : "must be a finite number, got " + text;
         },
         "FINITE");
-    for (const char* name :
-         {"--lr", "--weight-decay", "--max-lr", "--momentum", "--ema", "--degrees", "--translate",
-          "--scale-min", "--scale-max", "--shear", "--stroke"}) {
-        cmd->get_option(name)->check(finite);
+    return finite;
+}
+
+// The flag of one recipe field, typed by its kind. A lower bound the table marks for the CLI is
+// checked while parsing; every other range by validate_options, with the table's message.
+void add_field_flag(CLI::App* cmd, const mnist::RecipeField& field, GivenValue& given) {
+    const std::string flag = "--" + field.flag;
+    CLI::Option* option = nullptr;
+    switch (field.kind) {
+        case mnist::FieldKind::Integer:
+            option = field.int_sized ? cmd->add_option(flag, given.small_integer, field.help)
+                                     : cmd->add_option(flag, given.integer, field.help);
+            break;
+        case mnist::FieldKind::Unsigned:
+            option = cmd->add_option(flag, given.unsigned_integer, field.help);
+            break;
+        case mnist::FieldKind::Real:
+            option = cmd->add_option(flag, given.real, field.help)->check(finite_number());
+            break;
+        case mnist::FieldKind::Choice:
+        case mnist::FieldKind::Text:
+            option = cmd->add_option(flag, given.text, field.help);
+            break;
+        case mnist::FieldKind::Flag:
+            // Two plain flags: CLI11 fills a std::optional<bool> flag with false even when it is
+            // absent, which silently switched the recipe's augmentation off.
+            cmd->add_flag(flag, given.yes, field.help);
+            if (!field.negation_flag.empty()) {
+                cmd->add_flag("--" + field.negation_flag, given.no, field.negation_help)
+                    ->excludes(flag);
+            }
+            return;
     }
-    for (const char* name : {"--lr", "--max-lr", "--epochs", "--batch-size", "--step-size"}) {
-        cmd->get_option(name)->check(CLI::PositiveNumber);
+    if (field.cli_checks_range) {
+        const bool positive = field.valid.min_open || field.valid.min > 0;
+        option->check(positive ? CLI::PositiveNumber : CLI::NonNegativeNumber);
     }
-    for (const char* name : {"--weight-decay", "--momentum", "--threads", "--val-split",
-                             "--limit-train", "--limit-test"}) {
-        cmd->get_option(name)->check(CLI::NonNegativeNumber);
+}
+
+void add_train_flags(CLI::App* cmd, TrainFlags& f) {
+    cmd->add_option("--model", f.model, "Model_1, Model_2 or Model_3")->default_val("Model_3");
+    cmd->add_option("--recipe", f.recipe,
+                    "the model's recipe to start from: default, or fast (the quick demo: Model_3 "
+                    "past 99.4 % in about a minute on two cores)")
+        ->default_val("default");
+    const auto& fields = mnist::recipe_fields();
+    for (std::size_t i = 0; i < fields.size(); ++i) add_field_flag(cmd, fields[i], f.given[i]);
+    cmd->add_flag("--json", f.json, "print a JSON report on stdout");
+}
+
+std::optional<mnist::FieldValue> given_value(const mnist::RecipeField& field,
+                                             const GivenValue& given) {
+    switch (field.kind) {
+        case mnist::FieldKind::Integer:
+            if (given.small_integer) return std::int64_t{*given.small_integer};
+            if (given.integer) return *given.integer;
+            break;
+        case mnist::FieldKind::Unsigned:
+            if (given.unsigned_integer) return *given.unsigned_integer;
+            break;
+        case mnist::FieldKind::Real:
+            if (given.real) return *given.real;
+            break;
+        case mnist::FieldKind::Choice:
+        case mnist::FieldKind::Text:
+            if (given.text) return *given.text;
+            break;
+        case mnist::FieldKind::Flag:
+            if (given.yes) return true;
+            if (given.no) return false;
+            break;
     }
+    return std::nullopt;
 }
 
 mnist::TrainOptions to_options(const TrainFlags& f) {
     mnist::TrainOptions o = mnist::recommended_options(f.model, f.recipe);
-    if (f.epochs) o.epochs = *f.epochs;
-    if (f.batch_size) o.batch_size = *f.batch_size;
-    if (f.lr) o.lr = *f.lr;
-    if (f.seed) o.seed = *f.seed;
-    if (f.device) o.device = *f.device;
-    if (f.threads) o.threads = *f.threads;
-    o.data_dir = mnist::resolve_data_dir(f.data.value_or(""), g_executable);
-    if (f.val_split) o.val_split = *f.val_split;
-    if (f.out) o.out_dir = *f.out;
-    if (f.limit_train) o.limit_train = *f.limit_train;
-    if (f.limit_test) o.limit_test = *f.limit_test;
-    if (f.optimizer) o.optimizer = mnist::parse_optimizer(*f.optimizer);
-    if (f.scheduler) o.scheduler = mnist::parse_scheduler(*f.scheduler);
-    if (f.weight_decay) o.weight_decay = *f.weight_decay;
-    if (f.max_lr) o.max_lr = *f.max_lr;
-    if (f.momentum) o.momentum = *f.momentum;
-    if (f.step_size) o.step_size = *f.step_size;
-    if (f.ema) o.ema_decay = *f.ema;
-    o.nesterov = f.nesterov;
-    if (f.augment) o.augment = true;
-    if (f.no_augment) o.augment = false;
-    auto& a = o.augmentation;
-    if (f.degrees) a.degrees(*f.degrees);
-    if (f.translate) a.translate(*f.translate);
-    if (f.scale_min || f.scale_max)
-        a.scale(f.scale_min.value_or(a.scale_min()), f.scale_max.value_or(a.scale_max()));
-    if (f.shear) a.shear(*f.shear);
-    if (f.stroke) a.stroke(*f.stroke);
+    const auto& fields = mnist::recipe_fields();
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (const auto value = given_value(fields[i], f.given[i])) fields[i].set(o, *value);
+        // Found where the recipe lists it, so a missing folder is still reported before a bad
+        // optimizer or scheduler name.
+        if (fields[i].key == "data_dir") {
+            o.data_dir = mnist::resolve_data_dir(o.data_dir, g_executable);
+        }
+    }
     return o;
 }
 
@@ -431,58 +431,93 @@ int run_bench(const TrainFlags& flags, std::optional<double> to_accuracy, int ti
     return 0;
 }
 
-}  // namespace
+// A registered subcommand and what runs when the user chose it. Each add_* below keeps its own
+// arguments alive in the closure, so main only parses and dispatches.
+struct Subcommand {
+    CLI::App* command;
+    std::function<int()> run;
+};
 
-int main(int argc, char** argv) {
-    g_executable = argv[0];
-    CLI::App app{"mnist-cli: train, inspect and use small CNNs on MNIST"};
-    app.require_subcommand(1);
+Subcommand add_models(CLI::App& app) {
+    auto* cmd = app.add_subcommand("models", "list the models");
+    return {cmd, [] {
+                for (const auto& info : mnist::model_infos()) {
+                    std::printf("%-8s %s\n", info.name.c_str(), info.title.c_str());
+                }
+                return 0;
+            }};
+}
 
-    std::string model = "Model_3";
-    bool json_out = false;
-    auto* models_cmd = app.add_subcommand("models", "list the models");
-    auto* summary = app.add_subcommand("summary", "layer-by-layer parameter summary of a model");
-    summary->add_option("--model", model, "Model_1, Model_2 or Model_3")->default_val("Model_3");
-    summary->add_flag("--json", json_out, "print JSON");
+Subcommand add_summary(CLI::App& app) {
+    struct Args {
+        std::string model = "Model_3";
+        bool json = false;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("summary", "layer-by-layer parameter summary of a model");
+    cmd->add_option("--model", args->model, "Model_1, Model_2 or Model_3")->default_val("Model_3");
+    cmd->add_flag("--json", args->json, "print JSON");
+    return {cmd, [args] { return run_summary(args->model, args->json); }};
+}
 
-    TrainFlags train_flags;
-    auto* train =
-        app.add_subcommand("train", "train a model, saving best_<Model>.pth as it improves");
-    add_train_flags(train, train_flags);
+Subcommand add_train(CLI::App& app) {
+    auto flags = std::make_shared<TrainFlags>();
+    auto* cmd = app.add_subcommand("train", "train a model, saving best_<Model>.pth as it improves");
+    add_train_flags(cmd, *flags);
+    return {cmd, [flags] { return run_train(*flags); }};
+}
 
-    TrainFlags experiment_flags;
-    std::vector<std::uint64_t> seeds{1, 2, 3};
-    bool markdown = false;
-    auto* experiment =
-        app.add_subcommand("experiment", "train once per seed; mean ± std of the results");
-    add_train_flags(experiment, experiment_flags);
-    experiment->add_option("--seeds", seeds, "comma-separated seeds (default 1,2,3)")
+Subcommand add_experiment(CLI::App& app) {
+    struct Args {
+        TrainFlags flags;
+        std::vector<std::uint64_t> seeds{1, 2, 3};
+        bool markdown = false;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("experiment", "train once per seed; mean ± std of the results");
+    add_train_flags(cmd, args->flags);
+    cmd->add_option("--seeds", args->seeds, "comma-separated seeds (default 1,2,3)")
         ->delimiter(',');
-    experiment->add_flag("--markdown", markdown, "print the README table");
+    cmd->add_flag("--markdown", args->markdown, "print the README table");
+    return {cmd, [args] { return run_experiment(args->flags, args->seeds, args->markdown); }};
+}
 
-    std::string checkpoint, data, device = "auto";
-    std::int64_t limit = 0;
-    auto* eval =
+Subcommand add_eval(CLI::App& app) {
+    struct Args {
+        std::string checkpoint, data, device = "auto";
+        std::int64_t limit = 0;
+        bool json = false;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd =
         app.add_subcommand("eval", "accuracy, loss, per-class accuracy and confusion matrix");
-    eval->add_option("--checkpoint", checkpoint, "a .pth state_dict")->required();
-    eval->add_option("--data", data, "directory holding the MNIST IDX files");
-    eval->add_option("--limit-test", limit, "score the first N test images only")
+    cmd->add_option("--checkpoint", args->checkpoint, "a .pth state_dict")->required();
+    cmd->add_option("--data", args->data, "directory holding the MNIST IDX files");
+    cmd->add_option("--limit-test", args->limit, "score the first N test images only")
         ->check(CLI::NonNegativeNumber);
-    eval->add_option("--device", device, "auto, cpu or cuda");
-    eval->add_flag("--json", json_out, "print JSON");
+    cmd->add_option("--device", args->device, "auto, cpu or cuda");
+    cmd->add_flag("--json", args->json, "print JSON");
+    return {cmd, [args] {
+                return run_eval(args->checkpoint, args->data, args->limit, args->device,
+                                args->json);
+            }};
+}
 
-    TrainFlags bench_flags;
-    std::optional<double> to_accuracy;
-    int timed_batches = 150;
-    auto* bench = app.add_subcommand(
+Subcommand add_bench(CLI::App& app) {
+    struct Args {
+        TrainFlags flags;
+        std::optional<double> to_accuracy;
+        int timed_batches = 150;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand(
         "bench",
         "training img/s (real pipeline and fixed batch), evaluation img/s, predict latency, "
         "peak RSS; --to-accuracy times a whole run");
-    add_train_flags(bench, bench_flags);
-    bench
-        ->add_option(
-            "--to-accuracy", to_accuracy,
-            "also train the whole recipe and report the time to reach this test accuracy (%)")
+    add_train_flags(cmd, args->flags);
+    cmd->add_option(
+           "--to-accuracy", args->to_accuracy,
+           "also train the whole recipe and report the time to reach this test accuracy (%)")
         ->check(CLI::Range(0.0, 100.0))
         ->check(CLI::Validator(
             [](std::string& text) -> std::string {
@@ -491,37 +526,85 @@ int main(int argc, char** argv) {
                            : "must be a number, got " + text;
             },
             "FINITE"));
-    bench
-        ->add_option("--timed-batches", timed_batches,
-                     "training steps timed per figure (default 150)")
+    cmd->add_option("--timed-batches", args->timed_batches,
+                    "training steps timed per figure (default 150)")
         ->check(CLI::Range(1, 100000));
+    return {cmd, [args] { return run_bench(args->flags, args->to_accuracy, args->timed_batches); }};
+}
 
-    std::vector<std::string> images;
-    auto* predict = app.add_subcommand("predict", "classify image files (PNG, JPEG, PGM)");
-    predict->add_option("--checkpoint", checkpoint,
-                        "a .pth state_dict (default: the bundled Model_3)");
-    predict->add_option("images", images, "image files")->required();
-    predict->add_flag("--json", json_out, "print JSON");
+Subcommand add_predict(CLI::App& app) {
+    struct Args {
+        std::string checkpoint;
+        std::vector<std::string> images;
+        bool json = false;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("predict", "classify image files (PNG, JPEG, PGM)");
+    cmd->add_option("--checkpoint", args->checkpoint,
+                    "a .pth state_dict (default: the bundled Model_3)");
+    cmd->add_option("images", args->images, "image files")->required();
+    cmd->add_flag("--json", args->json, "print JSON");
+    return {cmd, [args] { return run_predict(args->checkpoint, args->images, args->json); }};
+}
 
-    std::string samples_dir, drawn_style = "drawing";
-    int drawn_count = 5000;
-    std::uint64_t drawn_seed = 1;
-    auto* drawn = app.add_subcommand("drawn-eval",
-                                     "accuracy on MNIST test digits re-drawn like canvas drawings "
-                                     "or photographed on paper");
-    drawn->add_option("--checkpoint", checkpoint,
-                      "a .pth state_dict (default: the bundled Model_3)");
-    drawn->add_option("--data", data, "directory holding the MNIST IDX files");
-    drawn
-        ->add_option("--style", drawn_style,
-                     "drawing (a canvas) or photo (ink on paper, phone photo); default drawing")
+Subcommand add_drawn_eval(CLI::App& app) {
+    struct Args {
+        std::string checkpoint, data, samples_dir, style = "drawing";
+        int count = 5000;
+        std::uint64_t seed = 1;
+        bool json = false;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("drawn-eval",
+                                   "accuracy on MNIST test digits re-drawn like canvas drawings "
+                                   "or photographed on paper");
+    cmd->add_option("--checkpoint", args->checkpoint,
+                    "a .pth state_dict (default: the bundled Model_3)");
+    cmd->add_option("--data", args->data, "directory holding the MNIST IDX files");
+    cmd->add_option("--style", args->style,
+                    "drawing (a canvas) or photo (ink on paper, phone photo); default drawing")
         ->check(CLI::IsMember({"drawing", "photo"}));
-    drawn->add_option("--count", drawn_count, "how many drawings (default 5000)")
+    cmd->add_option("--count", args->count, "how many drawings (default 5000)")
         ->check(CLI::Range(1, 1000000));
-    drawn->add_option("--seed", drawn_seed, "same seed, same drawings (default 1)");
-    drawn->add_option("--save-samples", samples_dir,
-                      "write a few drawings (and misread ones) here: PGM, photos as JPEG");
-    drawn->add_flag("--json", json_out, "print JSON");
+    cmd->add_option("--seed", args->seed, "same seed, same drawings (default 1)");
+    cmd->add_option("--save-samples", args->samples_dir,
+                    "write a few drawings (and misread ones) here: PGM, photos as JPEG");
+    cmd->add_flag("--json", args->json, "print JSON");
+    return {cmd, [args] {
+                return run_drawn_eval(args->checkpoint, args->data, args->style, args->count,
+                                      args->seed, args->samples_dir, args->json);
+            }};
+}
+
+// Runs the chosen subcommand. Bad input (and a diverged training, caused by the user's settings)
+// exits 2 with the message; anything else 1.
+int run_reporting_errors(const std::function<int()>& run) {
+    try {
+        return run();
+    } catch (const mnist::InvalidArgument& e) {
+        std::fprintf(stderr, "mnist-cli: %s\n", e.what());
+    } catch (const mnist::DataError& e) {
+        std::fprintf(stderr, "mnist-cli: %s\n", e.what());
+    } catch (const mnist::CheckpointError& e) {
+        std::fprintf(stderr, "mnist-cli: %s\n", e.what());
+    } catch (const mnist::TrainingDiverged& e) {
+        std::fprintf(stderr, "mnist-cli: %s\n", e.what());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "mnist-cli: error: %s\n", e.what());
+        return 1;
+    }
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    g_executable = argv[0];
+    CLI::App app{"mnist-cli: train, inspect and use small CNNs on MNIST"};
+    app.require_subcommand(1);
+    const std::vector<Subcommand> subcommands = {
+        add_models(app), add_summary(app), add_train(app),   add_experiment(app),
+        add_eval(app),   add_bench(app),   add_predict(app), add_drawn_eval(app)};
 
     try {
         app.parse(argc, argv);
@@ -533,38 +616,8 @@ int main(int argc, char** argv) {
         app.exit(e);
         return 2;
     }
-
-    try {
-        if (*models_cmd) {
-            for (const auto& info : mnist::model_infos()) {
-                std::printf("%-8s %s\n", info.name.c_str(), info.title.c_str());
-            }
-            return 0;
-        }
-        if (*summary) return run_summary(model, json_out);
-        if (*train) return run_train(train_flags);
-        if (*experiment) return run_experiment(experiment_flags, seeds, markdown);
-        if (*bench) return run_bench(bench_flags, to_accuracy, timed_batches);
-        if (*eval) return run_eval(checkpoint, data, limit, device, json_out);
-        if (*predict) return run_predict(checkpoint, images, json_out);
-        if (*drawn)
-            return run_drawn_eval(checkpoint, data, drawn_style, drawn_count, drawn_seed,
-                                  samples_dir, json_out);
-    } catch (const mnist::InvalidArgument& e) {
-        std::fprintf(stderr, "mnist-cli: %s\n", e.what());
-        return 2;
-    } catch (const mnist::DataError& e) {
-        std::fprintf(stderr, "mnist-cli: %s\n", e.what());
-        return 2;
-    } catch (const mnist::CheckpointError& e) {
-        std::fprintf(stderr, "mnist-cli: %s\n", e.what());
-        return 2;
-    } catch (const mnist::TrainingDiverged& e) {
-        std::fprintf(stderr, "mnist-cli: %s\n", e.what());
-        return 2;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "mnist-cli: error: %s\n", e.what());
-        return 1;
+    for (const Subcommand& subcommand : subcommands) {
+        if (*subcommand.command) return run_reporting_errors(subcommand.run);
     }
     return 1;
 }

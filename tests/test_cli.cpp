@@ -17,6 +17,7 @@
 
 #include "core/checkpoint/checkpoint.h"
 #include "core/models/model_factory.h"
+#include "core/training/recipe_fields.h"
 #include "checkpoint_test_support.h"
 
 namespace {
@@ -161,6 +162,22 @@ private Q_SLOTS:
         const Run r = cli(args);
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains(needle), qPrintable(r.err));
+    }
+
+    // A value outside a recipe field's range is refused before any data is read, with the message
+    // of the recipe table (core/training/recipe_fields.h) and exit 2.
+    void outOfRangeValueGetsTheTablesMessage() {
+        if (!have_data()) QSKIP("MNIST not fetched");
+        QTemporaryDir dir;
+        for (const char* key : {"augment_degrees", "augment_stroke", "ema_decay", "augment_shear"}) {
+            const mnist::RecipeField& field = mnist::recipe_field(key);
+            const double bad = field.valid.max + 1;
+            const Run r = cli({"train", "--" + QString::fromStdString(field.flag),
+                               QString::number(bad), "--data", MNIST_DATA_DIR, "--out", dir.path()});
+            QCOMPARE(r.code, 2);
+            QCOMPARE(r.err, QString::fromStdString("mnist-cli: " + mnist::range_problem(field, bad) +
+                                                   "\n"));
+        }
     }
 
     // A checkpoint whose tensor record is empty crashed eval and predict (SIGSEGV); one with a NaN

@@ -17,6 +17,7 @@
 #include "core/training/divergence_watch.h"
 #include "core/training/evaluate_net.h"
 #include "core/training/history_csv.h"
+#include "core/training/recipe_fields.h"
 #include "core/models/model_factory.h"
 #include "core/seeded_random.h"
 #include "core/training/training_batches.h"
@@ -36,54 +37,22 @@ std::string show(double value) {
 }
 
 // Values outside these ranges make the loss NaN (or LibTorch refuse them) only after the data has
-// loaded; they are refused first, naming the value. NaN fails every comparison, so each check is
-// written as "not (valid)".
+// loaded; they are refused first, naming the value. Each field's range is in the recipe table
+// (core/training/recipe_fields.h); only the checks between two fields are written here.
 void validate(const TrainOptions& o) {
-    auto fail = [](const std::string& what) { throw InvalidArgument(what); };
-    auto finite_at_least = [&](double value, double minimum, const char* what) {
-        if (!(std::isfinite(value) && value >= minimum)) {
-            fail(std::string(what) + " must be a finite number of at least " + show(minimum) +
-                 " (got " + show(value) + ")");
-        }
-    };
-    auto finite_positive = [&](double value, const char* what) {
-        if (!(std::isfinite(value) && value > 0)) {
-            fail(std::string(what) + " must be a finite positive number (got " + show(value) + ")");
-        }
-    };
-    auto within = [&](double value, double lo, double hi, const char* what) {
-        if (!(value >= lo && value <= hi)) {
-            fail(std::string(what) + " must be between " + show(lo) + " and " + show(hi) +
-                 " (got " + show(value) + ")");
-        }
-    };
-    if (o.epochs < 1) fail("epochs must be at least 1 (got " + std::to_string(o.epochs) + ")");
-    if (o.batch_size < 1)
-        fail("batch size must be at least 1 (got " + std::to_string(o.batch_size) + ")");
-    finite_positive(o.lr, "learning rate");
-    finite_positive(o.max_lr, "max LR");
-    finite_at_least(o.weight_decay, 0.0, "weight decay");
-    finite_at_least(o.momentum, 0.0, "momentum");
-    if (!(o.ema_decay >= 0 && o.ema_decay < 1)) {
-        fail("weight-average decay (ema) must be at least 0 and below 1 (got " + show(o.ema_decay) +
-             ")");
+    for (const RecipeField& field : recipe_fields()) {
+        const std::string problem = range_problem(field, field.get(o));
+        if (!problem.empty()) throw InvalidArgument(problem);
     }
     if (o.optimizer == OptimizerKind::SGD && o.nesterov && !(o.momentum > 0)) {
-        fail("Nesterov momentum needs a momentum above 0 (got " + show(o.momentum) + ")");
+        throw InvalidArgument("Nesterov momentum needs a momentum above 0 (got " +
+                              show(o.momentum) + ")");
     }
-    if (o.val_split < 0) fail("validation split must not be negative");
-    if (o.limit_train < 0 || o.limit_test < 0) fail("limits must not be negative");
     const AugmentOptions& a = o.augmentation;
-    within(a.degrees(), 0, 180, "augmentation rotation (degrees)");
-    within(a.translate(), 0, 1, "augmentation shift (translate)");
-    finite_positive(a.scale_min(), "augmentation min zoom (scale-min)");
-    finite_positive(a.scale_max(), "augmentation max zoom (scale-max)");
     if (a.scale_min() > a.scale_max()) {
-        fail("augmentation min zoom " + show(a.scale_min()) + " is above the max zoom " +
-             show(a.scale_max()));
+        throw InvalidArgument("augmentation min zoom " + show(a.scale_min()) +
+                              " is above the max zoom " + show(a.scale_max()));
     }
-    within(a.shear(), 0, 80, "augmentation shear (degrees)");
-    within(a.stroke(), 0, 1, "augmentation stroke probability");
 }
 
 // Builds the optimizer and the schedule once on a stand-in parameter, so whatever they (or
