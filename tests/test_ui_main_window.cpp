@@ -70,7 +70,7 @@ class MainWindowTest : public QObject {
         MainWindow w;
         QCOMPARE(w.windowTitle(), QStringLiteral("MNIST Studio"));
         QVERIFY(w.width() >= 1200 && w.height() >= 750);
-        QCOMPARE(w.tabs()->count(), 2);
+        QCOMPARE(w.tabs()->count(), 3);
         QCOMPARE(w.tabs()->tabText(0), QStringLiteral("Training"));
 
         // The main actions all have keyboard shortcuts.

@@ -30,6 +30,7 @@
 #include "core/compute_device.h"
 #include "core/data/data_location.h"
 #include "ui/draw_predict_page.h"
+#include "ui/inside_page.h"
 #include "ui/drawing_canvas.h"
 #include "ui/model_panel.h"
 #include "ui/prediction_panel.h"
@@ -63,12 +64,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     // Delete clears the canvas only while the Draw & Predict tab has the focus.
     clear_canvas_->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     draw_page_->addAction(clear_canvas_);
+    inside_page_ = new InsidePage;
 
     tabs_ = new QTabWidget;
     tabs_->addTab(training_page_, tr("Training"));
     tabs_->addTab(draw_page_, tr("Draw && Predict"));
+    tabs_->addTab(inside_page_, tr("Inside"));
     tabs_->setTabToolTip(0, tr("Train the chosen model and watch it learn (Ctrl+1)"));
     tabs_->setTabToolTip(1, tr("Draw a digit and see what the model predicts (Ctrl+2)"));
+    tabs_->setTabToolTip(2, tr("Look inside the model: feature maps, saliency, filters, "
+                               "confusion matrix and mistakes (Ctrl+3)"));
     QFont tab_font = tabs_->tabBar()->font();
     tab_font.setPointSizeF(tab_font.pointSizeF() * 1.1);
     tabs_->tabBar()->setFont(tab_font);
@@ -97,6 +102,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(controller_, &TrainingController::finished, this, &MainWindow::onFinished);
     connect(controller_, &TrainingController::failed, this, &MainWindow::onFailed);
     connect(predictionPanel(), &PredictionPanel::errorOccurred, this, &MainWindow::showError);
+    // The Inside tab explains what the canvas holds, with the canvas's checkpoint.
+    connect(predictionPanel(), &PredictionPanel::checkpointChanged, this,
+            [this](const QString& path) {
+                inside_page_->setCheckpoint(path, predictionPanel()->modelName());
+            });
+    connect(predictionPanel(), &PredictionPanel::predictionUpdated, this,
+            [this] { inside_page_->setPrediction(predictionPanel()->lastPrediction()); });
+    connect(inside_page_, &InsidePage::digitChosen, this,
+            [this](const mnist::DigitPixels& pixels, const QString& what) {
+                draw_page_->showDigit(pixels);
+                statusBar()->showMessage(tr("On the canvas: %1").arg(what), kStatusMs);
+            });
     connect(training_page_->charts(), &TrainingCharts::pointHovered, this,
             [this](const QString& text) { statusBar()->showMessage(text, kStatusMs); });
 
@@ -108,6 +125,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     restoreSettings();
     locateData();
     model_panel_->setDataDir(data_dir_);
+    inside_page_->setDataDir(data_dir_);
     loadInitialCheckpoint();
     quiet_errors_ = false;
     updateActions();
@@ -208,9 +226,10 @@ void MainWindow::createMenus() {
     canvas->addAction(clear_canvas_);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    for (int i = 0; i < 2; ++i) {
-        QAction* show_tab = view->addAction(i == 0 ? tr("&Training") : tr("&Draw && Predict"));
-        show_tab->setShortcut(QKeySequence(Qt::CTRL | (i == 0 ? Qt::Key_1 : Qt::Key_2)));
+    const QStringList tab_names = {tr("&Training"), tr("&Draw && Predict"), tr("&Inside")};
+    for (int i = 0; i < tab_names.size(); ++i) {
+        QAction* show_tab = view->addAction(tab_names[i]);
+        show_tab->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
         connect(show_tab, &QAction::triggered, this, [this, i] { tabs_->setCurrentIndex(i); });
     }
 
@@ -250,6 +269,7 @@ bool MainWindow::setDataDir(const QString& dir) {
     QSettings().setValue(kDataDirKey, dir);
     training_page_->setDataLocation(dir, {});
     model_panel_->setDataDir(dir);
+    inside_page_->setDataDir(dir);
     updateActions();
     return true;
 }
@@ -257,6 +277,7 @@ bool MainWindow::setDataDir(const QString& dir) {
 void MainWindow::setDataLimits(std::int64_t train_images, std::int64_t test_images) {
     limit_train_ = train_images;
     limit_test_ = test_images;
+    inside_page_->setTestLimit(test_images);
 }
 
 void MainWindow::locateData() {

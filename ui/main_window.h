@@ -1,7 +1,7 @@
 #pragma once
-// The application window: the model panel on the left, the Training and Draw & Predict tabs on
-// the right, menus with shortcuts, and a status bar. It owns the actions and dialogs and wires
-// the TrainingController's signals to the pages.
+// The application window: the model panel on the left, the Training, Draw & Predict and Inside
+// tabs on the right, menus with shortcuts, and a status bar. It owns the actions and dialogs and
+// wires the TrainingController's signals to the pages.
 #include <QMainWindow>
 #include <QString>
 
@@ -18,6 +18,7 @@ namespace mnist::ui {
 
 class DrawPredictPage;
 class DrawingCanvas;
+class InsidePage;
 class ModelPanel;
 class PredictionPanel;
 class TrainingCharts;
@@ -35,6 +36,7 @@ class MainWindow : public QMainWindow {
     TrainingCharts* charts() const;
     TrainingController* trainingController() const { return controller_; }
     DrawPredictPage* drawPage() const { return draw_page_; }
+    InsidePage* insidePage() const { return inside_page_; }
     DrawingCanvas* canvas() const;
     PredictionPanel* predictionPanel() const;
     QTabWidget* tabs() const { return tabs_; }
@@ -94,6 +96,7 @@ class MainWindow : public QMainWindow {
     ModelPanel* model_panel_ = nullptr;
     TrainingPage* training_page_ = nullptr;
     DrawPredictPage* draw_page_ = nullptr;
+    InsidePage* inside_page_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     QSplitter* splitter_ = nullptr;
     QLabel* device_label_ = nullptr;
