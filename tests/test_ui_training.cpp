@@ -102,7 +102,7 @@ class TrainingTest : public QObject {
             QCOMPARE(charts->valAccuracySeries()->at(e).y(), m.val_acc);
             QCOMPARE(charts->trainLossSeries()->at(e).y(), m.train_loss);
         }
-        QCOMPARE(static_cast<int>(charts->history().size()), 2);
+        QCOMPARE(static_cast<int>(w.trainingPage()->history().size()), 2);
         // The last batch of each epoch always comes through, so the running curve ends on it.
         const QList<QPointF> running = charts->runningLossPoints();
         QVERIFY(!running.isEmpty());
@@ -130,7 +130,7 @@ class TrainingTest : public QObject {
         w.resize(1280, 800);
         QVERIFY(charts->savePng(png));
         QVERIFY(!QImage(png).isNull());
-        QVERIFY(charts->saveCsv(csv));
+        QVERIFY(w.trainingPage()->saveHistoryCsv(csv));
         QFile file(csv);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QStringList lines =
@@ -138,7 +138,8 @@ class TrainingTest : public QObject {
         QCOMPARE(lines.size(), 3);
         QVERIFY(lines[0].startsWith(QStringLiteral("epoch,")));
         QString error;
-        QVERIFY(!charts->saveCsv(out.filePath(QStringLiteral("no/such/dir/h.csv")), &error));
+        QVERIFY(!w.trainingPage()->saveHistoryCsv(out.filePath(QStringLiteral("no/such/dir/h.csv")),
+                                                  &error));
         QVERIFY(!error.isEmpty());
     }
 

@@ -2,7 +2,9 @@
 // belong, each epoch's running curve is its own segment, the axes follow the data (zooming past
 // the first epoch's chance-level values), plateau steps show on the log LR axis, and reset()
 // starts clean.
+#include <QAction>
 #include <QChart>
+#include <QFile>
 #include <QChartView>
 #include <QGraphicsScene>
 #include <QGraphicsTextItem>
@@ -15,6 +17,7 @@
 #include <QValueAxis>
 
 #include "ui/training_charts.h"
+#include "ui/training_page.h"
 
 using mnist::ui::TrainingCharts;
 
@@ -93,7 +96,6 @@ class TrainingChartsTest : public QObject {
         QVERIFY(charts.learningRateAxis()->min() <= 5e-4);
         QVERIFY(charts.learningRateAxis()->max() >= 1e-3);
 
-        QCOMPARE(static_cast<int>(charts.history().size()), 2);
         const QImage picture = charts.renderImage();
         QVERIFY(!picture.isNull());
         QVERIFY(picture.width() > picture.height());  // three charts side by side
@@ -103,7 +105,6 @@ class TrainingChartsTest : public QObject {
         QVERIFY(charts.runningAccuracyPoints().isEmpty());
         QVERIFY(charts.learningRateSeries()->points().isEmpty());
         QCOMPARE(charts.trainAccuracySeries()->chart()->series().size(), 3);
-        QVERIFY(charts.history().empty());
     }
 
     void epochLabelsFitTheWidthTheyHave() {
@@ -173,7 +174,7 @@ class TrainingChartsTest : public QObject {
         QCOMPARE(hovered.count(), 2);
     }
 
-    void savesPngAndCsv() {
+    void savesPng() {
         QTemporaryDir dir;
         TrainingCharts charts;
         charts.resize(900, 500);
@@ -183,18 +184,35 @@ class TrainingChartsTest : public QObject {
         const QString png = dir.filePath(QStringLiteral("charts.png"));
         QVERIFY(charts.savePng(png));
         QVERIFY(!QImage(png).isNull());
+        QString error;
+        QVERIFY(!charts.savePng(dir.filePath(QStringLiteral("missing/dir/c.png")), &error));
+        QVERIFY(!error.isEmpty());
+    }
+
+    void trainingPageKeepsTheRunsHistoryForCsv() {
+        // The page, not the charts, holds the run's per-epoch metrics; a new run starts empty.
+        QAction start, stop, save_charts, save_history, open_folder, choose_data;
+        TrainingPage page({&start, &stop, &save_charts, &save_history, &open_folder, &choose_data});
+        page.showStarting(QStringLiteral("Model_1"), 2);
+        page.showEpoch(epochMetrics(1, 90.0, 95.0, 1e-3));
+        page.showEpoch(epochMetrics(2, 96.0, 97.5, 1e-3));
+        QCOMPARE(static_cast<int>(page.history().size()), 2);
+        QTemporaryDir dir;
         const QString csv = dir.filePath(QStringLiteral("history.csv"));
-        QVERIFY(charts.saveCsv(csv));
+        QVERIFY(page.saveHistoryCsv(csv));
         QFile file(csv);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QStringList lines =
             QString::fromUtf8(file.readAll()).trimmed().split(QLatin1Char('\n'));
         QCOMPARE(lines.size(), 3);
+        QVERIFY(lines[0].startsWith(QStringLiteral("epoch,")));
         QVERIFY(lines[2].startsWith(QStringLiteral("2,")));
         QVERIFY(lines[2].contains(QStringLiteral("97.5")));
         QString error;
-        QVERIFY(!charts.savePng(dir.filePath(QStringLiteral("missing/dir/c.png")), &error));
+        QVERIFY(!page.saveHistoryCsv(dir.filePath(QStringLiteral("no/such/dir/h.csv")), &error));
         QVERIFY(!error.isEmpty());
+        page.showStarting(QStringLiteral("Model_1"), 3);
+        QVERIFY(page.history().empty());
     }
 };
 

@@ -17,6 +17,7 @@
 #include <exception>
 
 #include "core/data/data_location.h"
+#include "ui/gray_image_conversion.h"
 
 namespace mnist::ui {
 namespace {
@@ -27,18 +28,6 @@ constexpr int kRowGap = 8;   // between the two rows of pairs
 constexpr int kMinCell = 20;
 constexpr int kMaxCell = 28;  // MNIST's own pixels, one to one: crisp and compact
 
-// White ink on black, as MNIST shows its digits.
-QImage toImage(const std::vector<float>& pixels) {
-    QImage image(mnist::kImageSide, mnist::kImageSide, QImage::Format_Grayscale8);
-    for (int y = 0; y < mnist::kImageSide; ++y) {
-        uchar* line = image.scanLine(y);
-        for (int x = 0; x < mnist::kImageSide; ++x) {
-            const float v = pixels[static_cast<std::size_t>(y * mnist::kImageSide + x)];
-            line[x] = static_cast<uchar>(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f));
-        }
-    }
-    return image;
-}
 
 }  // namespace
 
@@ -55,7 +44,10 @@ class AugmentedSampleGrid : public QWidget {
         samples_ = samples;
         images_.clear();
         for (const auto& s : samples_) {
-            images_.push_back({toImage(s.original), toImage(s.augmented)});
+            constexpr auto kPixels = static_cast<std::size_t>(mnist::kImagePixels);
+            if (s.original.size() != kPixels || s.augmented.size() != kPixels)
+                continue;  // not a 28x28 pair: nothing sensible to draw
+            images_.push_back({digitToQImage(s.original.data()), digitToQImage(s.augmented.data())});
         }
         update();
     }

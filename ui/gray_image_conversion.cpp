@@ -47,16 +47,18 @@ mnist::GrayImage toGrayImage(const QImage& image) {
     return out;
 }
 
-QImage toQImage(const mnist::PreprocessedDigit& digit) {
+QImage digitToQImage(const float* pixels) {
     QImage image(mnist::kImageSide, mnist::kImageSide, QImage::Format_Grayscale8);
     for (int y = 0; y < mnist::kImageSide; ++y) {
         uchar* row = image.scanLine(y);
         for (int x = 0; x < mnist::kImageSide; ++x) {
-            const float v = digit.pixels[static_cast<std::size_t>(y) * mnist::kImageSide + x];
+            const float v = pixels[static_cast<std::size_t>(y) * mnist::kImageSide + x];
             row[x] = static_cast<uchar>(std::clamp(v, 0.0f, 1.0f) * 255.0f + 0.5f);
         }
     }
     return image;
 }
+
+QImage toQImage(const mnist::PreprocessedDigit& digit) { return digitToQImage(digit.pixels.data()); }
 
 }  // namespace mnist::ui

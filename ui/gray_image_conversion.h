@@ -12,7 +12,10 @@ namespace mnist::ui {
 // over the colour opposite to its opaque ink, so a dark digit on a transparent PNG stays visible.
 mnist::GrayImage toGrayImage(const QImage& image);
 
-// The 28x28 image the model sees, as MNIST shows it: white ink on black.
+// A 28x28 digit (kImagePixels intensities in [0, 1], row-major, ink = 1) as MNIST shows it:
+// white ink on black.
+QImage digitToQImage(const float* pixels);
+// The 28x28 image the model sees.
 QImage toQImage(const mnist::PreprocessedDigit& digit);
 
 }  // namespace mnist::ui

@@ -4,10 +4,12 @@
 #include <QString>
 
 #include <cmath>
-#include <cstdint>
+#include <type_traits>
 
 // 26698 -> "26,698", whatever the system locale (the summary is compared against the seed's).
-inline QString groupThousands(std::int64_t n) {
+template <typename Int, std::enable_if_t<std::is_integral_v<Int>, int> = 0>
+QString groupThousands(Int n) {
     return QLocale(QLocale::English, QLocale::UnitedStates).toString(static_cast<qlonglong>(n));
 }
-inline QString groupThousands(double n) { return groupThousands(static_cast<std::int64_t>(std::llround(n))); }
+// Rounded to the nearest whole number first (img/s).
+inline QString groupThousands(double n) { return groupThousands(std::llround(n)); }

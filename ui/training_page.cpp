@@ -8,14 +8,16 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QLocale>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <exception>
 
+#include "core/training/history_csv.h"
+#include "ui/number_format.h"
 #include "ui/training_charts.h"
 
 namespace mnist::ui {
@@ -26,11 +28,6 @@ QToolButton* buttonFor(QAction* action) {
     button->setDefaultAction(action);
     button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     return button;
-}
-
-QString grouped(double n) {
-    return QLocale(QLocale::English, QLocale::UnitedStates)
-        .toString(static_cast<qlonglong>(std::llround(n)));
 }
 
 }  // namespace
@@ -47,6 +44,19 @@ QString formatDuration(double seconds) {
 }
 
 TrainingPage::TrainingPage(const TrainingPageActions& actions, QWidget* parent) : QWidget(parent) {
+    QLayout* controls = makeControls(actions);
+    charts_ = new TrainingCharts;
+    charts_->setCornerWidget(makeLog(actions));
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addWidget(run_info_);
+    layout->addWidget(makeDataMissingBanner(actions));
+    layout->addLayout(makeFolders(actions));
+    layout->addWidget(charts_, 1);
+}
+
+QLayout* TrainingPage::makeControls(const TrainingPageActions& actions) {
     auto* start = buttonFor(actions.start);
     auto* stop = buttonFor(actions.stop);
     QFont big = start->font();
@@ -86,7 +96,10 @@ TrainingPage::TrainingPage(const TrainingPageActions& actions, QWidget* parent) 
     top->addWidget(stop);
     top->addSpacing(8);
     top->addLayout(progress, 1);
+    return top;
+}
 
+QFrame* TrainingPage::makeDataMissingBanner(const TrainingPageActions& actions) {
     // Shown instead of a dead Start button when MNIST is nowhere to be found.
     data_missing_ = new QFrame;
     data_missing_->setFrameShape(QFrame::StyledPanel);
@@ -100,7 +113,10 @@ TrainingPage::TrainingPage(const TrainingPageActions& actions, QWidget* parent) 
     missing_layout->addWidget(data_problem_, 1);
     missing_layout->addWidget(buttonFor(actions.choose_data_folder));
     data_missing_->hide();
+    return data_missing_;
+}
 
+QLayout* TrainingPage::makeFolders(const TrainingPageActions& actions) {
     output_dir_ = new QLabel;
     output_dir_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     output_dir_->setToolTip(
@@ -117,7 +133,10 @@ TrainingPage::TrainingPage(const TrainingPageActions& actions, QWidget* parent) 
     folders->addWidget(buttonFor(actions.choose_data_folder), 1, 2);
     folders->setColumnStretch(1, 1);
     folders->setVerticalSpacing(2);
+    return folders;
+}
 
+QWidget* TrainingPage::makeLog(const TrainingPageActions& actions) {
     log_ = new QPlainTextEdit;
     log_->setReadOnly(true);
     log_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -137,16 +156,7 @@ TrainingPage::TrainingPage(const TrainingPageActions& actions, QWidget* parent) 
     log_layout->addWidget(log_title);
     log_layout->addWidget(log_, 1);
     log_layout->addLayout(save_row);
-
-    charts_ = new TrainingCharts;
-    charts_->setCornerWidget(log_box);
-
-    auto* layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addWidget(run_info_);
-    layout->addWidget(data_missing_);
-    layout->addLayout(folders);
-    layout->addWidget(charts_, 1);
+    return log_box;
 }
 
 bool TrainingPage::isDataMissingShown() const {
@@ -175,6 +185,7 @@ void TrainingPage::setDataLocation(const QString& dir, const QString& problem) {
 
 void TrainingPage::showStarting(const QString& model, int epochs) {
     epochs_ = epochs;
+    history_.clear();
     charts_->reset(epochs);
     epoch_bar_->setValue(0);
     run_bar_->setValue(0);
@@ -190,10 +201,10 @@ void TrainingPage::showStart(const mnist::TrainStart& s) {
     run_info_->setText(
         tr("<b>%1</b> (%2 parameters) on %3 with %4 thread(s): %5 training images, "
            "validating on %6.")
-            .arg(QString::fromStdString(s.model), grouped(static_cast<double>(s.params)),
+            .arg(QString::fromStdString(s.model), groupThousands(s.params),
                  QString::fromStdString(s.device).toUpper())
             .arg(s.threads)
-            .arg(grouped(static_cast<double>(s.train_size)), QString::fromStdString(s.validation)));
+            .arg(groupThousands(s.train_size), QString::fromStdString(s.validation)));
     run_bar_->setRange(0, static_cast<int>(s.batches_per_epoch * s.epochs));
     epoch_bar_->setRange(0, static_cast<int>(s.batches_per_epoch));
 }
@@ -206,10 +217,11 @@ void TrainingPage::showBatch(const mnist::BatchProgress& p) {
     run_bar_->setRange(0, static_cast<int>(p.batches * p.epochs));
     run_bar_->setValue(static_cast<int>((p.epoch - 1) * p.batches + p.batch));
     speed_->setText(
-        tr("%1 img/s · ETA %2").arg(grouped(p.images_per_sec), formatDuration(p.eta_seconds)));
+        tr("%1 img/s · ETA %2").arg(groupThousands(p.images_per_sec), formatDuration(p.eta_seconds)));
 }
 
 void TrainingPage::showEpoch(const mnist::EpochMetrics& m) {
+    history_.push_back(m);
     charts_->addEpoch(m);
     // Columns under the header written by showStarting(); ★ marks a new best (checkpoint saved).
     // Narrow enough (51 characters) for the log beside the charts at 1280x800.
@@ -247,6 +259,18 @@ void TrainingPage::showFailed(const QString& message) {
 
 void TrainingPage::appendLog(const QString& line) {
     log_->appendPlainText(line);
+}
+
+bool TrainingPage::saveHistoryCsv(const QString& path, QString* error) const {
+    // Same columns as the history_<Model>.csv that training writes, so both open the same way.
+    try {
+        mnist::HistoryCsv csv(path.toStdString());
+        for (const auto& m : history_) csv.append(m);
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        return false;
+    }
 }
 
 }  // namespace mnist::ui

@@ -5,11 +5,14 @@
 #include <QString>
 #include <QWidget>
 
+#include <vector>
+
 #include "core/training/trainer.h"
 #include "core/training/training_metrics.h"
 
 class QAction;
 class QFrame;
+class QLayout;
 class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
@@ -37,6 +40,11 @@ class TrainingPage : public QWidget {
     QProgressBar* epochProgress() const { return epoch_bar_; }
     QProgressBar* runProgress() const { return run_bar_; }
     bool isDataMissingShown() const;
+    // The per-epoch metrics of the run shown (the current or the last one).
+    const std::vector<mnist::EpochMetrics>& history() const { return history_; }
+    // Writes history() with core's history CSV columns; on failure returns false and puts the
+    // reason in *error.
+    bool saveHistoryCsv(const QString& path, QString* error = nullptr) const;
 
     void setOutputDir(const QString& dir);
     // `dir` is where MNIST was found; an empty `dir` shows `problem` and how to fix it instead.
@@ -51,6 +59,13 @@ class TrainingPage : public QWidget {
     void showFailed(const QString& message);
 
   private:
+    // The parts of the page, top to bottom: Start/Stop with the progress bars and speed, the
+    // banner shown when MNIST is missing, the checkpoint and data folders, and the epoch log that
+    // sits in the charts' fourth cell.
+    QLayout* makeControls(const TrainingPageActions& actions);
+    QFrame* makeDataMissingBanner(const TrainingPageActions& actions);
+    QLayout* makeFolders(const TrainingPageActions& actions);
+    QWidget* makeLog(const TrainingPageActions& actions);
     void appendLog(const QString& line);
 
     TrainingCharts* charts_ = nullptr;
@@ -65,6 +80,7 @@ class TrainingPage : public QWidget {
     QLabel* output_dir_ = nullptr;
     QLabel* data_dir_ = nullptr;
     int epochs_ = 0;
+    std::vector<mnist::EpochMetrics> history_;
 };
 
 // "1:05" / "1:02:03": the ETA as people read it.
