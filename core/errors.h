@@ -26,6 +26,13 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// A long job (scoring the test set for the Inside views) was stopped by its caller's progress
+// callback; nothing it computed is returned.
+class Cancelled : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 // A user-supplied value (option, model name, device) is invalid.
 class InvalidArgument : public std::invalid_argument {
 public:

@@ -7,14 +7,10 @@
 
 #include "core/errors.h"
 #include "core/image/gaussian_blur.h"
+#include "core/image/image_encoding.h"
 #include "core/inference/image_file.h"
 #include "core/math_constants.h"
 
-// The one translation unit that compiles stb_image_write, static so that no other user of it
-// (the image-file tests write their own fixtures) can clash with ours.
-#define STB_IMAGE_WRITE_IMPLEMENTATION
-#define STB_IMAGE_WRITE_STATIC
-#include <stb_image_write.h>
 
 namespace mnist {
 
@@ -50,12 +46,6 @@ std::array<double, 3> ink_colour(SeededRandom& rng) {
 // a one-pixel ramp across each edge anti-aliases it.
 double band_coverage(double distance, double width) {
     return std::clamp(width / 2.0 + 0.5 - std::abs(distance), 0.0, 1.0);
-}
-
-void write_to_vector(void* context, void* data, int size) {
-    auto* out = static_cast<std::vector<std::uint8_t>*>(context);
-    const auto* bytes = static_cast<const std::uint8_t*>(data);
-    out->insert(out->end(), bytes, bytes + size);
 }
 
 }  // namespace
@@ -135,16 +125,14 @@ PaperPhoto photograph(const std::vector<float>& ink_coverage, int width, int hei
     if (look.blur_sigma >= 0.1)
         for (auto& c : channels) gaussian_blur(c, width, height, look.blur_sigma);
 
-    std::vector<std::uint8_t> rgb(count * 3);
+    RgbImage rgb(width, height);
     for (std::size_t i = 0; i < count; ++i)
         for (std::size_t c = 0; c < 3; ++c)
-            rgb[i * 3 + c] = static_cast<std::uint8_t>(std::clamp(
+            rgb.pixels[i * 3 + c] = static_cast<std::uint8_t>(std::clamp(
                 std::lround(channels[c][i] + look.noise_sigma * rng.normal()), 0L, 255L));
 
     PaperPhoto photo;
-    if (!stbi_write_jpg_to_func(&write_to_vector, &photo.jpeg, width, height, 3, rgb.data(),
-                                std::clamp(look.jpeg_quality, 1, 100)))
-        throw DataError("photo: the JPEG encoder failed");
+    photo.jpeg = encode_jpeg(rgb, look.jpeg_quality);
     photo.image = decode_image(photo.jpeg.data(), photo.jpeg.size(), "generated photo");
     return photo;
 }

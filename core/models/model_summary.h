@@ -11,6 +11,9 @@ struct LayerSummary {
     std::string type;                        // Conv2d, BatchNorm2d, ReLU ...
     std::vector<std::int64_t> output_shape;  // [1, 8, 28, 28]
     std::int64_t params = 0;
+    // Multiply-accumulates per image: Conv2d and Linear only (BatchNorm, ReLU, pooling and the
+    // rest are counted as 0, as torchinfo's mult-adds count them).
+    std::int64_t macs = 0;
 };
 
 struct ModelSummary {
@@ -18,6 +21,7 @@ struct ModelSummary {
     std::vector<LayerSummary> layers;
     std::int64_t total_params = 0;
     std::int64_t trainable_params = 0;
+    std::int64_t total_macs = 0;  // per image, the sum of the layers'
     double size_kb = 0.0;  // parameters and buffers as float32
 };
 
