@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,49 @@ QByteArray black_png(int side) {
     chunk(png, "IDAT", pixels);
     chunk(png, "IEND", {});
     return png;
+}
+
+// A PNG of any bit depth and colour type from its packed rows (each without its filter byte),
+// with PLTE and tRNS chunks when given: the 16-bit and palette files stb_image_write cannot make.
+QByteArray png_file(int width, int height, int bit_depth, int colour_type,
+                    const std::vector<QByteArray>& rows, const QByteArray& palette = {},
+                    const QByteArray& transparency = {}) {
+    auto be32 = [](QByteArray& out, quint32 value) {
+        for (int shift = 24; shift >= 0; shift -= 8) out.append(static_cast<char>(value >> shift));
+    };
+    auto chunk = [&](QByteArray& out, const char* type, const QByteArray& data) {
+        be32(out, static_cast<quint32>(data.size()));
+        const QByteArray body = QByteArray(type, 4) + data;
+        out += body;
+        be32(out, crc32(0, reinterpret_cast<const Bytef*>(body.constData()),
+                        static_cast<uInt>(body.size())));
+    };
+    QByteArray header;
+    be32(header, static_cast<quint32>(width));
+    be32(header, static_cast<quint32>(height));
+    header.append(static_cast<char>(bit_depth));
+    header.append(static_cast<char>(colour_type));
+    header.append(3, '\0');  // deflate, adaptive filtering, no interlace
+    QByteArray raw;
+    for (const QByteArray& row : rows) raw += '\0' + row;  // filter type 0: the row as is
+    QByteArray packed(static_cast<qsizetype>(compressBound(static_cast<uLong>(raw.size()))), '\0');
+    uLongf packed_size = static_cast<uLongf>(packed.size());
+    compress(reinterpret_cast<Bytef*>(packed.data()), &packed_size,
+             reinterpret_cast<const Bytef*>(raw.constData()), static_cast<uLong>(raw.size()));
+    packed.resize(static_cast<qsizetype>(packed_size));
+    QByteArray png("\x89PNG\r\n\x1a\n", 8);
+    chunk(png, "IHDR", header);
+    if (!palette.isEmpty()) chunk(png, "PLTE", palette);
+    if (!transparency.isEmpty()) chunk(png, "tRNS", transparency);
+    chunk(png, "IDAT", packed);
+    chunk(png, "IEND", {});
+    return png;
+}
+
+QByteArray bytes_of(std::initializer_list<int> values) {
+    QByteArray out;
+    for (const int v : values) out.append(static_cast<char>(v));
+    return out;
 }
 
 void write_png(const QString& path, int width, int height, int channels, const Bytes& data) {
@@ -158,6 +202,83 @@ class TestImageFile : public QObject {
         QCOMPARE(image.width, 3);
         QCOMPARE(image.height, 2);
         QCOMPARE(image.pixels, (Bytes{76, 150, 29, 255, 0, 100}));
+    }
+
+    // 16 bits a sample: the high byte is the 8-bit value (0x12ff reads as 0x12).
+    void sixteenBitGrayKeepsTheHighByte() {
+        const QString path = dir_.filePath(QStringLiteral("gray16.png"));
+        write_bytes(path, png_file(4, 1, 16, 0, {bytes_of({0x00, 0x00, 0x12, 0xff, 0x80, 0x00,
+                                                           0xff, 0xff})}));
+        const GrayImage image = mnist::load_image_file(path.toStdString());
+        QCOMPARE(image.width, 4);
+        QCOMPARE(image.pixels, (Bytes{0x00, 0x12, 0x80, 0xff}));
+    }
+
+    // 16-bit RGBA: luminance of the high bytes, and its alpha lays the ink on the right paper.
+    void sixteenBitColourWithAlpha() {
+        const QString path = dir_.filePath(QStringLiteral("rgba16.png"));
+        // Opaque red, then three fully transparent pixels: mostly transparent, dark ink -> white.
+        QByteArray row = bytes_of({0xff, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff});
+        for (int i = 0; i < 3; ++i) row += QByteArray(8, '\0');
+        write_bytes(path, png_file(4, 1, 16, 6, {row}));
+        const GrayImage image = mnist::load_image_file(path.toStdString());
+        QCOMPARE(image.pixels, (Bytes{76, 255, 255, 255}));
+    }
+
+    // Palette images: each index becomes its colour's luminance, at 8 and at 4 bits an index.
+    void paletteColoursBecomeLuminance() {
+        const QByteArray palette = bytes_of({255, 0, 0, 0, 255, 0, 0, 0, 255, 100, 100, 100});
+        const QString eight = dir_.filePath(QStringLiteral("palette8.png"));
+        write_bytes(eight, png_file(4, 1, 8, 3, {bytes_of({0, 1, 2, 3})}, palette));
+        QCOMPARE(mnist::load_image_file(eight.toStdString()).pixels, (Bytes{76, 150, 29, 100}));
+        const QString four = dir_.filePath(QStringLiteral("palette4.png"));
+        write_bytes(four, png_file(4, 2, 4, 3, {bytes_of({0x01, 0x23}), bytes_of({0x32, 0x10})},
+                                   palette));
+        const GrayImage image = mnist::load_image_file(four.toStdString());
+        QCOMPARE(image.height, 2);
+        QCOMPARE(image.pixels, (Bytes{76, 150, 29, 100, 100, 29, 150, 76}));
+    }
+
+    // A palette whose tRNS makes entry 0 transparent: white ink on nothing goes on black.
+    void paletteTransparencyIsBackground() {
+        const QString path = dir_.filePath(QStringLiteral("palette_trns.png"));
+        const QByteArray palette = bytes_of({0, 0, 0, 255, 255, 255});
+        write_bytes(path, png_file(4, 1, 8, 3, {bytes_of({0, 0, 0, 1})}, palette, bytes_of({0})));
+        QCOMPARE(mnist::load_image_file(path.toStdString()).pixels, (Bytes{0, 0, 0, 255}));
+    }
+
+    // A palette index past the palette's end is a broken file, not a read out of bounds.
+    void paletteIndexOutOfRangeIsRefusedOrRead() {
+        const QString path = dir_.filePath(QStringLiteral("palette_short.png"));
+        write_bytes(path, png_file(2, 1, 8, 3, {bytes_of({0, 200})}, bytes_of({10, 20, 30})));
+        try {
+            const GrayImage image = mnist::load_image_file(path.toStdString());
+            QCOMPARE(image.pixels.size(), std::size_t{2});
+        } catch (const mnist::DataError& e) {
+            QVERIFY2(QString(e.what()).contains(path), e.what());
+        }
+    }
+
+    // Found by tests/fuzz/fuzz_image_file: a JPEG Huffman table of more than 256 codes made
+    // stb_image 2.27 write past its 257-entry table (UBSan: index 257 out of bounds).
+    void oversizedJpegHuffmanTableIsRefused() {
+        QByteArray jpeg = bytes_of({0xFF, 0xD8, 0xFF, 0xC4});
+        const int codes = 16 * 17;  // 17 codes of each length 1-16
+        const int length = 2 + 1 + 16 + codes;
+        jpeg += bytes_of({length >> 8, length & 0xFF, 0x00});
+        jpeg += QByteArray(16, static_cast<char>(17));
+        for (int i = 0; i < codes; ++i) jpeg.append(static_cast<char>(i % 200));
+        jpeg += bytes_of({0xFF, 0xD9});
+        const QString path = dir_.filePath(QStringLiteral("huffman.jpg"));
+        write_bytes(path, jpeg);
+        verify_error_names(path, "Huffman table lists 272 codes");
+        try {
+            mnist::decode_image(reinterpret_cast<const std::uint8_t*>(jpeg.constData()),
+                                static_cast<std::size_t>(jpeg.size()), "upload.jpg");
+            QFAIL("expected mnist::DataError");
+        } catch (const mnist::DataError& e) {
+            QVERIFY2(QString(e.what()).contains("upload.jpg"), e.what());
+        }
     }
 
     void jpegDecodesApproximately() {

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <string>
@@ -72,6 +74,29 @@ std::uint8_t backdrop(const std::vector<std::uint8_t>& gray,
     return static_cast<std::uint8_t>(std::lround(mean_luma));
 }
 
+// stb_image 2.27 (Debian 12's) builds a JPEG Huffman table of any size into a 257-entry array: a
+// table of more than 256 codes writes past it (found by tests/fuzz/fuzz_image_file; later stb
+// refuses such tables). JPEG allows at most 256, so every DHT segment is checked before stb sees
+// the file. Outside the entropy-coded data a 0xFF is stuffed as FF 00, so each FF C4 is a DHT.
+void check_jpeg_huffman_tables(const std::string& path, const std::uint8_t* bytes,
+                               std::size_t size) {
+    if (size < 2 || bytes[0] != 0xFF || bytes[1] != 0xD8) return;  // not a JPEG
+    for (std::size_t at = 2; at + 4 <= size; ++at) {
+        if (bytes[at] != 0xFF || bytes[at + 1] != 0xC4) continue;
+        const std::size_t length = (std::size_t{bytes[at + 2]} << 8) | bytes[at + 3];
+        const std::size_t end = std::min(size, at + 2 + length);
+        for (std::size_t table = at + 4; table + 17 <= end;) {
+            int codes = 0;
+            for (std::size_t i = 1; i <= 16; ++i) codes += bytes[table + i];
+            if (codes > 256) {
+                fail(path, "corrupt JPEG: a Huffman table lists " + std::to_string(codes) +
+                               " codes (at most 256)");
+            }
+            table += 17 + static_cast<std::size_t>(codes);
+        }
+    }
+}
+
 using StbPixels = std::unique_ptr<stbi_uc, decltype(&stbi_image_free)>;
 
 // Decoded pixels (or null, when stb failed) to grayscale; `path` names the image in errors.
@@ -121,19 +146,20 @@ GrayImage load_image_file(const std::string& path) {
     if (std::filesystem::is_directory(status)) fail(path, "is a directory, not an image");
     if (std::filesystem::file_size(path, error) == 0 && !error) fail(path, "file is empty");
 
-    int width = 0;
-    int height = 0;
-    int channels = 0;
-    const int known = stbi_info(path.c_str(), &width, &height, &channels);
-    check_pixel_count(path, known, width, height);
-    StbPixels data(stbi_load(path.c_str(), &width, &height, &channels, 0), &stbi_image_free);
-    return to_gray(path, std::move(data), width, height, channels);
+    // Read whole (stb would read a PNG whole anyway) so the JPEG check sees what stb decodes.
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail(path, "cannot open file");
+    const std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in),
+                                          std::istreambuf_iterator<char>()};
+    if (in.bad()) fail(path, "cannot read file");
+    return decode_image(bytes.data(), bytes.size(), path);
 }
 
 GrayImage decode_image(const std::uint8_t* bytes, std::size_t size, const std::string& name) {
     if (size == 0) fail(name, "file is empty");
     if (size > static_cast<std::size_t>(std::numeric_limits<int>::max()))
         fail(name, "too large to decode (" + std::to_string(size) + " bytes)");
+    check_jpeg_huffman_tables(name, bytes, size);
     int width = 0;
     int height = 0;
     int channels = 0;
