@@ -1,24 +1,24 @@
 #pragma once
-// The left-hand panel: which model, what it is (description and a layer-by-layer parameter
-// table), the recipe to train it with, and the augmentation ranges with a preview of what they do
-// to real digits. Each model remembers its own recipe in QSettings and starts from the one
-// registered in core.
+// The left-hand panel: which model, what it is (description and a layer-by-layer summary), the
+// recipe to train it with, and the augmentation ranges with a preview of what they do to real
+// digits. Each model remembers its own recipe in QSettings and starts from the one registered in
+// core. The recipe and augmentation forms are made from core's recipe table.
 #include <QString>
 #include <QWidget>
 
 #include "core/training/train_options.h"
 
 class QComboBox;
-class QDoubleSpinBox;
 class QGroupBox;
 class QLabel;
-class QPushButton;
-class QSpinBox;
 class QTableWidget;
 
 namespace mnist::ui {
 
+class AugmentationForm;
 class AugmentationPreviewWidget;
+class ModelSummaryView;
+class RecipeForm;
 
 class ModelPanel : public QWidget {
     Q_OBJECT
@@ -35,11 +35,11 @@ class ModelPanel : public QWidget {
     void loadSettings();
     void saveSettings() const;
 
-    QTableWidget* summaryTable() const { return table_; }
+    QTableWidget* summaryTable() const;
     QComboBox* modelCombo() const { return model_; }
-    AugmentationPreviewWidget* augmentationPreview() const { return augmentation_preview_; }
+    AugmentationPreviewWidget* augmentationPreview() const;
     // The Augmentation section: its ranges and the preview.
-    QGroupBox* augmentationSection() const { return augmentation_; }
+    QGroupBox* augmentationSection() const;
 
     // Where the preview reads MNIST's test digits; empty when the data was not found.
     void setDataDir(const QString& dir);
@@ -58,41 +58,17 @@ class ModelPanel : public QWidget {
 
   private:
     void onModelIndexChanged();
-    void showSummary(const QString& model);
+    void showModel(const QString& model);
     void saveRecipe(const QString& model) const;
     void loadRecipe(const QString& model);
-    void updateMaxLrEnabled();
-    mnist::AugmentOptions augmentOptions() const;
-    void onAugmentationEdited();
 
-    QPushButton* quick_demo_ = nullptr;
     QString shown_model_;  // whose recipe the widgets hold
     QComboBox* model_ = nullptr;
     QLabel* title_ = nullptr;
     QLabel* description_ = nullptr;
-    QTableWidget* table_ = nullptr;
-    QLabel* totals_ = nullptr;
-    QWidget* recipe_ = nullptr;
-    QSpinBox* epochs_ = nullptr;
-    QSpinBox* batch_size_ = nullptr;
-    QDoubleSpinBox* lr_ = nullptr;
-    QDoubleSpinBox* ema_ = nullptr;
-    QComboBox* optimizer_ = nullptr;
-    QComboBox* scheduler_ = nullptr;
-    QDoubleSpinBox* max_lr_ = nullptr;
-    QSpinBox* seed_ = nullptr;
-    QComboBox* device_ = nullptr;
-    QSpinBox* threads_ = nullptr;
-    QPushButton* reset_ = nullptr;
-
-    QGroupBox* augmentation_ = nullptr;  // checkable: its check box switches augmentation on
-    QDoubleSpinBox* degrees_ = nullptr;
-    QDoubleSpinBox* translate_ = nullptr;  // percent of the image size
-    QDoubleSpinBox* scale_min_ = nullptr;
-    QDoubleSpinBox* scale_max_ = nullptr;
-    QDoubleSpinBox* shear_ = nullptr;
-    QDoubleSpinBox* stroke_ = nullptr;  // percent of the samples
-    AugmentationPreviewWidget* augmentation_preview_ = nullptr;
+    ModelSummaryView* summary_ = nullptr;
+    RecipeForm* recipe_ = nullptr;
+    AugmentationForm* augmentation_ = nullptr;
 };
 
 }  // namespace mnist::ui
