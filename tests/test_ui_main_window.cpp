@@ -3,6 +3,9 @@
 // size and larger, the first screen tells the truth about the model, shows the Augmentation
 // section without scrolling, and every epoch label on the charts is readable.
 #include <QAction>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QChartView>
 #include <QGraphicsScene>
 #include <QGraphicsTextItem>
@@ -19,6 +22,7 @@
 
 #include "core/data/data_location.h"
 #include "core/models/model_registry.h"
+#include "core/training/recipes.h"
 #include "test_ui_environment.h"
 #include "ui/augmentation_preview_widget.h"
 #include "ui/main_window.h"
@@ -214,6 +218,58 @@ class MainWindowTest : public QObject {
         }
         MainWindow again;
         QCOMPARE(again.tabs()->currentIndex(), 0);
+    }
+
+    // A settings file that is not a settings file (a crash mid-write, a disk error): the app
+    // opens as at a first start, and saves good settings over it when it closes.
+    void corruptedSettingsFileOpensWithDefaults() {
+        const QString file = QSettings().fileName();
+        QVERIFY(QDir().mkpath(QFileInfo(file).path()));
+        {
+            QFile garbage(file);
+            QVERIFY(garbage.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            QByteArray bytes;
+            for (int i = 0; i < 4096; ++i) bytes.append(static_cast<char>((i * 7919) % 251));
+            bytes.replace('\n', "[\x01=\x02\n");
+            garbage.write(bytes);
+        }
+        // Qt reads such a file leniently, into nonsense keys, or refuses it: either way, no crash.
+        QVERIFY(QFileInfo(file).size() > 4096);
+        {
+            MainWindow w;
+            QCOMPARE(w.modelPanel()->currentModel(), QStringLiteral("Model_3"));
+            QCOMPARE(w.modelPanel()->options().epochs,
+                     mnist::recommended_options("Model_3").epochs);
+            QVERIFY(w.width() >= 1200 && w.height() >= 750);
+            w.tabs()->setCurrentIndex(2);
+            QVERIFY(w.close());
+        }
+        MainWindow again;
+        QCOMPARE(again.tabs()->currentIndex(), 2);
+    }
+
+    // Hand-edited values of the wrong type or range, and a data folder that has since been
+    // removed: each falls back to its default, and the missing data is explained.
+    void wrongSettingsAndMissingDataFolderOpenWithDefaults() {
+        QTemporaryDir empty;
+        qputenv("MNIST_DATA", empty.path().toUtf8());  // MNIST not found anywhere else either
+        {
+            QSettings settings;
+            settings.setValue(QStringLiteral("model/current"), QStringLiteral("Model_99"));
+            settings.setValue(QStringLiteral("data/dir"), empty.path() + "/removed");
+            settings.setValue(QStringLiteral("window/geometry"), QByteArray("not a geometry"));
+            settings.setValue(QStringLiteral("window/state"), QByteArray("\xff\x00junk", 6));
+            settings.setValue(QStringLiteral("window/splitter"), QStringLiteral("banana"));
+            settings.setValue(QStringLiteral("window/tab"), 42);
+        }
+        MainWindow w;
+        QCOMPARE(w.modelPanel()->currentModel(), QStringLiteral("Model_3"));
+        QVERIFY(w.width() >= 1200 && w.height() >= 750);
+        QVERIFY(w.tabs()->currentIndex() >= 0 && w.tabs()->currentIndex() < w.tabs()->count());
+        QVERIFY(w.dataDir().isEmpty());
+        QVERIFY(w.trainingPage()->isDataMissingShown());
+        QVERIFY(!w.startAction()->isEnabled());
+        QVERIFY(w.close());
     }
 };
 
