@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "app/inspect_command.h"
 #include "app/progress_bar.h"
 #include "core/training/recipe_fields.h"
 #include "core/training/recipes.h"
@@ -170,12 +171,14 @@ int run_summary(const std::string& model, bool as_json) {
         layers.push_back({{"name", l.name},
                           {"type", l.type},
                           {"output_shape", l.output_shape},
-                          {"params", l.params}});
+                          {"params", l.params},
+                          {"macs", l.macs}});
     }
     std::cout << json{{"model", summary.model},
                       {"description", mnist::model_info(model).description},
                       {"total_params", summary.total_params},
                       {"trainable_params", summary.trainable_params},
+                      {"total_macs", summary.total_macs},
                       {"size_kb", summary.size_kb},
                       {"layers", layers}}
                      .dump(2)
@@ -576,6 +579,13 @@ Subcommand add_drawn_eval(CLI::App& app) {
             }};
 }
 
+// app/inspect_command.cpp holds its flags and its report.
+Subcommand add_inspect(CLI::App& app) {
+    auto flags = std::make_shared<InspectFlags>();
+    auto* cmd = add_inspect_command(app, *flags);
+    return {cmd, [flags] { return run_inspect(*flags, g_executable); }};
+}
+
 // Runs the chosen subcommand. Bad input (and a diverged training, caused by the user's settings)
 // exits 2 with the message; anything else 1.
 int run_reporting_errors(const std::function<int()>& run) {
@@ -604,7 +614,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     const std::vector<Subcommand> subcommands = {
         add_models(app), add_summary(app), add_train(app),   add_experiment(app),
-        add_eval(app),   add_bench(app),   add_predict(app), add_drawn_eval(app)};
+        add_eval(app),   add_bench(app),   add_predict(app), add_drawn_eval(app),
+        add_inspect(app)};
 
     try {
         app.parse(argc, argv);

@@ -16,6 +16,8 @@
 #include <limits>
 
 #include "core/checkpoint/checkpoint.h"
+#include "core/image/image_encoding.h"
+#include "core/models/model_summary.h"
 #include "core/models/model_factory.h"
 #include "core/training/recipe_fields.h"
 #include "checkpoint_test_support.h"
@@ -87,6 +89,8 @@ private Q_SLOTS:
         QCOMPARE(first["type"].toString(), QString("Conv2d"));
         QCOMPARE(first["params"].toInt(), 80);
         QCOMPARE(first["output_shape"].toArray().size(), 4);
+        QCOMPARE(first["macs"].toInt(), 28 * 28 * 8 * 9);
+        QCOMPARE(o["total_macs"].toInt(), 307648);  // hand count in test_inspection
     }
 
     void summaryTable() {
@@ -384,6 +388,106 @@ private Q_SLOTS:
         const Run bad = cli({"predict", "--checkpoint", checkpoint, garbage.fileName()});
         QCOMPARE(bad.code, 2);
         QVERIFY2(bad.err.contains("garbage.png"), qPrintable(bad.err));
+    }
+
+    // inspect without data: every stage's feature maps, both saliency maps and one layer's
+    // filters as PNGs, and the report on stdout and in inspect.json (the bundled model by default).
+    void inspectWritesPicturesAndReport() {
+        QTemporaryDir dir;
+        mnist::GrayImage digit;  // a black "1" on white paper, as a photo or scan would have it
+        digit.width = digit.height = 120;
+        digit.pixels.assign(120 * 120, 255);
+        for (int y = 20; y < 100; ++y)
+            for (int x = 52; x < 66; ++x) digit.pixels[y * 120 + x] = 0;
+        const QString image = dir.path() + "/one.png";
+        mnist::write_png(digit, image.toStdString());
+        const QString out = dir.path() + "/inside";
+        const Run r = cli({"inspect", "--feature-maps", image, "--saliency", image, "--filters",
+                           "conv2", "--occlusion-patch", "3", "--out", out, "--json"});
+        QCOMPARE(r.code, 0);
+        const auto report = parse(r).object();
+        QCOMPARE(report["model"].toString(), QString("Model_3"));
+        const auto stages = report["feature_maps"].toObject()["stages"].toArray();
+        const auto summary = mnist::summarize_model("Model_3");
+        QCOMPARE(static_cast<std::size_t>(stages.size()), summary.layers.size());
+        for (const auto& value : stages) {
+            const QString file = value.toObject()["file"].toString();
+            QVERIFY2(file.startsWith(out) && file.endsWith(".png") && QFile::exists(file),
+                     qPrintable(file));
+        }
+        QCOMPARE(stages.first().toObject()["macs"].toInt(), 26 * 26 * 10 * 9);
+        QCOMPARE(report["feature_maps"].toObject()["digit"].toInt(), 1);
+        const auto saliency = report["saliency"].toObject();
+        QCOMPARE(saliency["gradient"].toObject()["digit"].toInt(), 1);
+        QCOMPARE(saliency["occlusion"].toObject()["patch"].toInt(), 3);
+        for (const char* kind : {"gradient", "occlusion"}) {
+            for (const char* key : {"file", "overlay"})
+                QVERIFY(QFile::exists(saliency[kind].toObject()[key].toString()));
+        }
+        const auto filters = report["filters"].toArray();
+        QCOMPARE(filters.size(), 1);
+        QCOMPARE(filters[0].toObject()["layer"].toString(), QString("conv2"));
+        QVERIFY(QFile::exists(out + "/filters_conv2.png"));
+        QFile saved(out + "/inspect.json");
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(saved.readAll()).object(), report);
+    }
+
+    void inspectBadInputExitsWithTwo() {
+        QTemporaryDir dir;
+        const QString garbage = dir.path() + "/garbage.pth";
+        QFile bad(garbage);
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("not a checkpoint");
+        bad.close();
+        const Run checkpoint = cli({"inspect", "--checkpoint", garbage, "--filters"});
+        QCOMPARE(checkpoint.code, 2);
+        QVERIFY2(checkpoint.err.contains("garbage.pth"), qPrintable(checkpoint.err));
+
+        const Run no_data = cli({"inspect", "--confusion", "--data", dir.path()});
+        QCOMPARE(no_data.code, 2);
+        QVERIFY2(no_data.err.contains(dir.path()) && no_data.err.contains("test set"),
+                 qPrintable(no_data.err));
+
+        const Run layer = cli({"inspect", "--filters", "fc"});
+        QCOMPARE(layer.code, 2);
+        QVERIFY2(layer.err.contains("'fc'") && layer.err.contains("conv1"), qPrintable(layer.err));
+
+        const Run nothing = cli({"inspect"});
+        QCOMPARE(nothing.code, 2);
+        QVERIFY2(nothing.err.contains("nothing to do"), qPrintable(nothing.err));
+
+        const Run image = cli({"inspect", "--saliency", dir.path() + "/missing.png"});
+        QCOMPARE(image.code, 2);
+        QVERIFY2(image.err.contains("missing.png"), qPrintable(image.err));
+    }
+
+    // The confusion matrix inspect reports is eval's, and its mistakes are the off-diagonal cells.
+    void inspectConfusionAgreesWithEval() {
+        if (!std::filesystem::exists(MNIST_DATA_DIR "/t10k-images-idx3-ubyte"))
+            QSKIP("MNIST not fetched");
+        const QString bundled = MNIST_SOURCE_DIR "/resources/best_Model_3.pth";
+        const QStringList data = {"--data", MNIST_DATA_DIR, "--limit-test", "1500", "--json"};
+        const Run eval = cli(QStringList{"eval", "--checkpoint", bundled} + data);
+        const Run inspect = cli(QStringList{"inspect", "--confusion", "--mistakes", "5"} + data);
+        QCOMPARE(eval.code, 0);
+        QCOMPARE(inspect.code, 0);
+        const auto scores = parse(eval).object();
+        const auto report = parse(inspect).object();
+        const auto confusion = report["confusion"].toObject();
+        QCOMPARE(confusion["count"].toInt(), 1500);
+        QCOMPARE(confusion["matrix"].toArray(), scores["confusion"].toArray());
+        QCOMPARE(confusion["accuracy"].toDouble(), scores["accuracy"].toDouble());
+        int off_diagonal = 0;
+        const auto matrix = confusion["matrix"].toArray();
+        for (int t = 0; t < 10; ++t)
+            for (int p = 0; p < 10; ++p)
+                off_diagonal += t != p ? matrix[t].toArray()[p].toInt() : 0;
+        QCOMPARE(confusion["mistakes"].toInt(), off_diagonal);
+        const auto mistakes = report["mistakes"].toObject();
+        QCOMPARE(mistakes["total"].toInt(), off_diagonal);
+        QCOMPARE(mistakes["shown"].toArray().size(), std::min(5, off_diagonal));
+        QVERIFY(mistakes["file"].isNull());  // no --out, no pictures
     }
 };
 
