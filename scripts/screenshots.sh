@@ -5,6 +5,8 @@
 # clicks, a digit drawn with the mouse) and grabs the screen with ImageMagick's import:
 #   augmentation_preview.png            the model panel: summary, recipe, augmentation preview
 #   draw_and_predict.png                a digit drawn on the canvas and its prediction
+#   inside_feature_maps.png             the Inside tab: what the first stage makes of that digit
+#   inside_mistakes.png                 the Inside tab: the test set's confusion matrix and mistakes
 #   photo_predict.png                   a phone-like photo opened with "Open image…" and the
 #                                       28x28 the model sees (mnist-cli drawn-eval --style photo)
 #   training_in_progress.png            Model_3 training, curves moving (a short run on a slice)
@@ -12,7 +14,8 @@
 # Needs a build (scripts/build.sh) and MNIST (scripts/fetch_data.sh). Everything the app writes
 # (settings, checkpoints) goes to a throw-away HOME, so your own settings are never touched.
 # Environment: MNIST_BUILD_DIR (default build/), SHOTS_TRAIN_IMAGES (default 4000),
-# SHOTS_TEST_IMAGES (default 1000), SHOTS_EPOCHS_SHOWN (default 5).
+# SHOTS_TEST_IMAGES (default 1000), SHOTS_EPOCHS_SHOWN (default 5), SHOTS_SCORE_SECONDS (the
+# wait for the Inside tab to score the 10,000 test images, default 20).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 script="$root/scripts/$(basename "$0")"
@@ -201,6 +204,16 @@ if [ "$size" = 1280x800 ]; then
     sleep 1
     draw_two
     shoot draw_and_predict.png
+
+    # The Inside tab on the same digit, then the test set scored (Alt+4 its view, F6 Score).
+    xdotool key ctrl+3
+    sleep 3
+    shoot inside_feature_maps.png
+    xdotool key alt+4
+    sleep 1
+    xdotool key F6
+    sleep "${SHOTS_SCORE_SECONDS:-20}"
+    shoot inside_mistakes.png
 
     if [ -n "$SHOTS_PHOTO" ]; then
         open_image "$SHOTS_PHOTO"

@@ -14,6 +14,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QShortcut>
 #include <QShowEvent>
 #include <QSplitter>
 #include <QTabWidget>
@@ -91,10 +92,16 @@ InsidePage::InsidePage(QWidget* parent) : QWidget(parent) {
     views_->addTab(buildSaliencyTab(), tr("Saliency"));
     views_->addTab(buildFiltersTab(), tr("Filters"));
     views_->addTab(buildTestSetTab(), tr("Test set: confusion && mistakes"));
-    views_->setTabToolTip(0, tr("What each stage of the network makes of the digit on the canvas"));
-    views_->setTabToolTip(1, tr("Which pixels of the digit pushed the prediction"));
-    views_->setTabToolTip(2, tr("The convolution kernels the model learned"));
-    views_->setTabToolTip(3, tr("Where the model goes wrong on the 10,000 test images"));
+    const QStringList tips = {tr("What each stage of the network makes of the digit on the canvas"),
+                              tr("Which pixels of the digit pushed the prediction"),
+                              tr("The convolution kernels the model learned"),
+                              tr("Where the model goes wrong on the 10,000 test images")};
+    for (int i = 0; i < views_->count(); ++i) {
+        views_->setTabToolTip(i, tips[i] + tr(" (Alt+%1)").arg(i + 1));
+        // Alt+1…4 while the Inside tab is shown (a hidden page's shortcuts do not fire).
+        auto* show_view = new QShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)), this);
+        connect(show_view, &QShortcut::activated, this, [this, i] { views_->setCurrentIndex(i); });
+    }
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(header);
@@ -216,7 +223,8 @@ QWidget* InsidePage::buildFiltersTab() {
 
 QWidget* InsidePage::buildTestSetTab() {
     score_ = new QPushButton(tr("Score test set"));
-    score_->setToolTip(tr("Classify every test image with the checkpoint in use"));
+    score_->setToolTip(tr("Classify every test image with the checkpoint in use (F6)"));
+    score_->setShortcut(QKeySequence(Qt::Key_F6));
     connect(score_, &QPushButton::clicked, this, &InsidePage::scoreTestSet);
     cancel_ = new QPushButton(tr("Cancel"));
     cancel_->setToolTip(tr("Stop scoring; nothing is kept"));
@@ -243,7 +251,6 @@ QWidget* InsidePage::buildTestSetTab() {
     scroll->setWidgetResizable(true);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     gallery_title_ = new QLabel;
-    gallery_title_->setWordWrap(true);
     gallery_order_ = new QComboBox;
     gallery_order_->addItem(tr("Most confident first"));
     gallery_order_->addItem(tr("Test-set order"));
@@ -579,8 +586,8 @@ void InsidePage::showCell(int label, int predicted) {
                          test_set_->confidence[at], testImage(*test_set_, i)});
     }
     if (label < 0) {
-        gallery_title_->setText(tr("<b>All %1 mistakes</b>")
-                                    .arg(groupThousands(static_cast<std::int64_t>(items.size()))));
+        gallery_title_->setText(
+            tr("<b>%1 mistakes</b>").arg(groupThousands(static_cast<std::int64_t>(items.size()))));
         gallery_->setEmptyText(tr("No mistakes: every test image was read correctly."));
     } else {
         gallery_title_->setText(
