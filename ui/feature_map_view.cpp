@@ -30,18 +30,18 @@ std::pair<float, float> range(const std::vector<float>& values) {
     return {*lo, *hi};
 }
 
-QString shapeText(const std::vector<std::int64_t>& shape) {
-    QStringList parts;
-    for (std::int64_t d : shape) parts << QString::number(d);
-    return parts.join(QStringLiteral("×"));
-}
-
 // Image-shaped with more than one pixel per channel.
 bool isMapStage(const StageActivation& s) {
     return s.output_shape.size() == 3 && s.output_shape[1] * s.output_shape[2] > 1;
 }
 
 }  // namespace
+
+QString stageShapeText(const std::vector<std::int64_t>& shape) {
+    QStringList parts;
+    for (std::int64_t d : shape) parts << QString::number(d);
+    return parts.join(QStringLiteral("×"));
+}
 
 FeatureMapView::FeatureMapView(QWidget* parent) : PaintedView(parent) {
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
@@ -95,7 +95,7 @@ void FeatureMapView::paintView(QPainter& painter, const QRect& area) const {
                          .arg(current_ + 1)
                          .arg(stageCount())
                          .arg(QString::fromStdString(s->name), QString::fromStdString(s->type),
-                              shapeText(s->output_shape))
+                              stageShapeText(s->output_shape))
                          .arg(lo, 0, 'g', 3)
                          .arg(hi, 0, 'g', 3));
     const QRect body = area.adjusted(0, fm.height() + 6, 0, 0);

@@ -10,6 +10,9 @@
 
 namespace mnist::ui {
 
+// A stage's output shape as the views write it: "10×26×26", "16".
+QString stageShapeText(const std::vector<std::int64_t>& shape);
+
 class FeatureMapView : public PaintedView {
     Q_OBJECT
   public:

@@ -36,12 +36,6 @@
 namespace mnist::ui {
 namespace {
 
-QString shapeText(const std::vector<std::int64_t>& shape) {
-    QStringList parts;
-    for (std::int64_t d : shape) parts << QString::number(d);
-    return parts.join(QStringLiteral("×"));
-}
-
 std::int64_t valueCount(const std::vector<std::int64_t>& shape) {
     std::int64_t n = 1;
     for (std::int64_t d : shape) n *= d;
@@ -451,7 +445,7 @@ void InsidePage::onDigitInspected(const DigitInspection& result) {
             stage_list_->addItem(
                 QStringLiteral("%1  %2  %3")
                     .arg(k + 1)
-                    .arg(QString::fromStdString(s.name), shapeText(s.output_shape)));
+                    .arg(QString::fromStdString(s.name), stageShapeText(s.output_shape)));
         }
         stage_list_->blockSignals(false);
     }
@@ -483,7 +477,7 @@ void InsidePage::showStageDetails(int k) {
             .arg(k + 1)
             .arg(feature_maps_->stageCount())
             .arg(QString::fromStdString(s->name).toHtmlEscaped(),
-                 QString::fromStdString(s->type).toHtmlEscaped(), shapeText(s->output_shape),
+                 QString::fromStdString(s->type).toHtmlEscaped(), stageShapeText(s->output_shape),
                  groupThousands(valueCount(s->output_shape)), groupThousands(s->params),
                  groupThousands(s->macs)));
 }
