@@ -213,6 +213,36 @@ class InsideTest : public QObject {
         }
     }
 
+    void aRetrainedCheckpointAtTheSamePathIsReread() {
+        if (!hasData()) QSKIP("MNIST is not in data/MNIST/raw; run scripts/fetch_data.sh");
+        // Training writes best_<model>.pth in place; the views must not keep the old weights.
+        QTemporaryDir dir;
+        const QString best = dir.filePath(QStringLiteral("best.pth"));
+        auto sidecar = [](QString pth) { return pth.replace(QStringLiteral(".pth"), ".json"); };
+        auto copyOver = [&](const QString& from) {
+            QFile::remove(best);
+            QFile::remove(sidecar(best));
+            QVERIFY(QFile::copy(from, best));
+            if (QFile::exists(sidecar(from))) QVERIFY(QFile::copy(sidecar(from), sidecar(best)));
+        };
+        MainWindow w;
+        showInside(w);
+        InsidePage* page = w.insidePage();
+        w.predictionPanel()->predictImage(drawnSeven());
+        copyOver(model_1_);
+        QVERIFY(w.loadCheckpoint(best));
+        QTRY_VERIFY_WITH_TIMEOUT(!page->isBusy() && page->featureMapView()->stageCount() > 0,
+                                 kWorkMs);
+        QCOMPARE(page->featureMapView()->stageCount(),
+                 static_cast<int>(mnist::summarize_model("Model_1").layers.size()));
+        copyOver(model_2_);
+        QVERIFY(w.loadCheckpoint(best));
+        QTRY_COMPARE_WITH_TIMEOUT(page->featureMapView()->stageCount(),
+                                  static_cast<int>(mnist::summarize_model("Model_2").layers.size()),
+                                  kWorkMs);
+        QVERIFY(page->modelText().contains(QStringLiteral("Model_2")));
+    }
+
     void clickingAConfusionCellEmitsItsPair() {
         ConfusionMatrixView view;
         view.resize(420, 400);

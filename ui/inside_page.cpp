@@ -324,7 +324,8 @@ QString InsidePage::dataMissingText() const {
 }
 
 void InsidePage::setCheckpoint(const QString& path, const QString& model) {
-    if (path == checkpoint_ && !path.isEmpty()) return;
+    // Even the same path: training rewrites the best checkpoint in place.
+    ++generation_;
     checkpoint_ = path;
     model_ = model;
     filter_layer_->blockSignals(true);
@@ -392,6 +393,7 @@ void InsidePage::requestViews() {
     stale_ = false;
     DigitRequest request;
     request.checkpoint = checkpoint_;
+    request.generation = generation_;
     request.digit = prediction_.input.pixels;
     request.blank = prediction_.input.blank;
     request.method = static_cast<SaliencyMethod>(saliency_method_->currentData().toInt());
@@ -400,7 +402,7 @@ void InsidePage::requestViews() {
 }
 
 void InsidePage::onDigitInspected(const DigitInspection& result) {
-    if (result.request.checkpoint != checkpoint_) return;  // an older checkpoint's answer
+    if (result.request.generation != generation_) return;  // an older checkpoint's answer
     if (!result.error.isEmpty()) {
         feature_maps_->clear();
         feature_maps_->setPlaceholder(result.error);
@@ -508,6 +510,7 @@ void InsidePage::updateHeader() {
 bool InsidePage::scoreTestSet() {
     if (checkpoint_.isEmpty() || data_dir_.isEmpty() || jobs_->isScoring()) return false;
     if (!jobs_->scoreTestSet(checkpoint_, data_dir_, test_limit_)) return false;
+    scoring_generation_ = generation_;
     progress_->setRange(0, 0);  // busy until the first batch reports the total
     test_status_->setText(tr("Scoring the test set with %1…").arg(model_));
     updateScoringControls();
@@ -528,7 +531,8 @@ void InsidePage::onScoringProgress(qint64 done, qint64 total) {
 void InsidePage::onTestSetScored(std::shared_ptr<const mnist::TestSetInspection> result,
                                  const QString& checkpoint) {
     updateScoringControls();
-    if (checkpoint != checkpoint_) return;  // scored with a checkpoint no longer in use
+    if (scoring_generation_ != generation_ || checkpoint != checkpoint_)
+        return;  // scored with a checkpoint no longer in use
     test_set_ = std::move(result);
     const mnist::EvalResult& eval = test_set_->eval;
     progress_->setRange(0, static_cast<int>(eval.count));
@@ -544,6 +548,7 @@ void InsidePage::onTestSetScored(std::shared_ptr<const mnist::TestSetInspection>
 
 void InsidePage::onTestSetFailed(const QString& message, bool cancelled) {
     updateScoringControls();
+    if (scoring_generation_ != generation_) return;  // stopped by a checkpoint change: said so
     progress_->setRange(0, 1);
     progress_->setValue(0);
     test_status_->setText(cancelled ? tr("Scoring cancelled.")

@@ -106,6 +106,8 @@ class InsidePage : public QWidget {
     std::int64_t test_limit_ = 0;
     mnist::Prediction prediction_;
     bool stale_ = false;  // the views lag the canvas or checkpoint; recompute when shown
+    int generation_ = 0;  // counts checkpoint loads; older answers are dropped
+    int scoring_generation_ = -1;
     std::shared_ptr<const mnist::TestSetInspection> test_set_;
 
     QLabel* model_label_ = nullptr;

@@ -89,6 +89,8 @@ void InspectionJobs::startDigitJob() {
         Q_EMIT digitInspected(none);
         return;
     }
+    if (request.generation != inspector_generation_) inspector_.reset();  // reload the file
+    inspector_generation_ = request.generation;
     digit_watcher_.setFuture(QtConcurrent::run([request, inspector = std::move(inspector_)] {
         DigitWork work = inspectDigit(request, inspector);
         return DigitOutcome{std::move(work.result), std::move(work.inspector)};

@@ -24,6 +24,8 @@ enum class SaliencyMethod { Gradient, Occlusion };
 // What the digit views need: one request in, one result out.
 struct DigitRequest {
     QString checkpoint;  // empty: no model
+    // Changes with every checkpoint load: retraining rewrites the same file with new weights.
+    int generation = 0;
     mnist::DigitPixels digit{};
     bool blank = true;  // no ink: feature maps and saliency are skipped
     SaliencyMethod method = SaliencyMethod::Gradient;
@@ -91,6 +93,7 @@ class InspectionJobs : public QObject {
     DigitRequest pending_;
     bool has_pending_ = false;
     std::shared_ptr<mnist::Inspector> inspector_;  // owned by the digit worker while it runs
+    int inspector_generation_ = -1;                // the request generation it was loaded for
     QFutureWatcher<DigitOutcome> digit_watcher_;
 
     QFutureWatcher<ScoreOutcome> score_watcher_;
