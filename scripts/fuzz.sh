@@ -61,6 +61,7 @@ for target in "${targets[@]}"; do
     name=${target#fuzz_}
     corpus="$build/corpus/$name"
     findings="$build/findings/$name"
+    rm -rf "$findings"  # only this run's findings count; the corpus grows from run to run
     mkdir -p "$corpus" "$findings"
     log="$build/$target.log"
     echo "fuzz.sh: $target for ${seconds} s"
