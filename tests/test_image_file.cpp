@@ -279,6 +279,18 @@ class TestImageFile : public QObject {
         } catch (const mnist::DataError& e) {
             QVERIFY2(QString(e.what()).contains("upload.jpg"), e.what());
         }
+
+        // The fuzzer's second find: a segment whose length runs one byte past its first table,
+        // so stb reads a second, oversized table from the bytes after the segment.
+        QByteArray tail = bytes_of({0xFF, 0xD8, 0xFF, 0xC4, 0x00, 2 + 18 + 1, 0x00, 0x01});
+        tail += QByteArray(15, '\0');
+        tail += bytes_of({0x05, 0x01});  // the first table's one symbol; the next table's class/id
+        tail += QByteArray(16, static_cast<char>(17));
+        for (int i = 0; i < codes; ++i) tail.append(static_cast<char>(i % 200));
+        tail += bytes_of({0xFF, 0xD9});
+        const QString past = dir_.filePath(QStringLiteral("huffman_past_segment.jpg"));
+        write_bytes(past, tail);
+        verify_error_names(past, "Huffman table lists 272 codes");
     }
 
     void jpegDecodesApproximately() {

@@ -77,22 +77,26 @@ std::uint8_t backdrop(const std::vector<std::uint8_t>& gray,
 // stb_image 2.27 (Debian 12's) builds a JPEG Huffman table of any size into a 257-entry array: a
 // table of more than 256 codes writes past it (found by tests/fuzz/fuzz_image_file; later stb
 // refuses such tables). JPEG allows at most 256, so every DHT segment is checked before stb sees
-// the file. Outside the entropy-coded data a 0xFF is stuffed as FF 00, so each FF C4 is a DHT.
+// the file, read the way stb reads it: 0xFF fill bytes before a marker, and tables read on while
+// the segment's length is not used up, even past its end (past the file's end stb reads zeros).
+// Outside the entropy-coded data a 0xFF is stuffed as FF 00, so each FF C4 is a DHT marker.
 void check_jpeg_huffman_tables(const std::string& path, const std::uint8_t* bytes,
                                std::size_t size) {
-    if (size < 2 || bytes[0] != 0xFF || bytes[1] != 0xD8) return;  // not a JPEG
-    for (std::size_t at = 2; at + 4 <= size; ++at) {
+    std::size_t start = 0;
+    while (start < size && bytes[start] == 0xFF) ++start;
+    if (start == 0 || start >= size || bytes[start] != 0xD8) return;  // no SOI: not a JPEG
+    for (std::size_t at = start; at + 4 <= size; ++at) {
         if (bytes[at] != 0xFF || bytes[at + 1] != 0xC4) continue;
-        const std::size_t length = (std::size_t{bytes[at + 2]} << 8) | bytes[at + 3];
-        const std::size_t end = std::min(size, at + 2 + length);
-        for (std::size_t table = at + 4; table + 17 <= end;) {
+        long long left = ((bytes[at + 2] << 8) | bytes[at + 3]) - 2;
+        for (std::size_t table = at + 4; left > 0 && table < size;) {
             int codes = 0;
-            for (std::size_t i = 1; i <= 16; ++i) codes += bytes[table + i];
+            for (std::size_t i = table + 1; i <= table + 16 && i < size; ++i) codes += bytes[i];
             if (codes > 256) {
                 fail(path, "corrupt JPEG: a Huffman table lists " + std::to_string(codes) +
                                " codes (at most 256)");
             }
             table += 17 + static_cast<std::size_t>(codes);
+            left -= 17 + codes;
         }
     }
 }
