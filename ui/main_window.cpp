@@ -32,8 +32,10 @@
 #include "ui/draw_predict_page.h"
 #include "ui/inside_page.h"
 #include "ui/drawing_canvas.h"
+#include "ui/guided_demo.h"
 #include "ui/model_panel.h"
 #include "ui/prediction_panel.h"
+#include "ui/presentation_mode.h"
 #include "ui/training_charts.h"
 #include "ui/training_controller.h"
 #include "ui/training_page.h"
@@ -86,6 +88,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     splitter_->setSizes({420, 860});
     splitter_->setChildrenCollapsible(false);
     setCentralWidget(splitter_);
+    presentation_ = new PresentationMode(this);
+    tabs_->setCornerWidget(presentation_->buttons(), Qt::TopRightCorner);
+    demo_ = new GuidedDemo(this);
 
     device_label_ = new QLabel(mnist::cuda_available()
                                    ? tr("Device: CUDA available")
@@ -97,8 +102,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(model_panel_, &ModelPanel::modelChanged, this, &MainWindow::onModelChanged);
     connect(controller_, &TrainingController::runningChanged, this, &MainWindow::onRunningChanged);
     connect(controller_, &TrainingController::started, training_page_, &TrainingPage::showStart);
-    connect(controller_, &TrainingController::batchProgress, this, &MainWindow::onBatch);
-    connect(controller_, &TrainingController::epochFinished, this, &MainWindow::onEpoch);
+    connect(controller_, &TrainingController::batchProgress, training_page_, &TrainingPage::showBatch);
+    connect(controller_, &TrainingController::batchProgress, this, &MainWindow::showBatchStatus);
+    connect(controller_, &TrainingController::epochFinished, training_page_, &TrainingPage::showEpoch);
     connect(controller_, &TrainingController::finished, this, &MainWindow::onFinished);
     connect(controller_, &TrainingController::failed, this, &MainWindow::onFailed);
     connect(predictionPanel(), &PredictionPanel::errorOccurred, this, &MainWindow::showError);
@@ -232,8 +238,12 @@ void MainWindow::createMenus() {
         show_tab->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
         connect(show_tab, &QAction::triggered, this, [this, i] { tabs_->setCurrentIndex(i); });
     }
+    view->addSeparator();
+    view->addAction(presentation_->action());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(demo_->action());
+    help->addSeparator();
     help->addAction(tr("&About MNIST Studio"), this, [this] {
         QMessageBox::about(
             this, tr("About MNIST Studio"),
@@ -388,8 +398,7 @@ void MainWindow::onRunningChanged(bool running) {
     if (running) stop_->setEnabled(true);
 }
 
-void MainWindow::onBatch(const mnist::BatchProgress& p) {
-    training_page_->showBatch(p);
+void MainWindow::showBatchStatus(const mnist::BatchProgress& p) {
     if (!stop_->isEnabled()) return;  // keep "Stopping…" visible
     statusBar()->showMessage(tr("Training %1 — epoch %2/%3, batch %4/%5, running accuracy %6 %")
                                  .arg(controller_->options().model.c_str())
@@ -398,10 +407,6 @@ void MainWindow::onBatch(const mnist::BatchProgress& p) {
                                  .arg(p.batch)
                                  .arg(p.batches)
                                  .arg(p.running_acc, 0, 'f', 1));
-}
-
-void MainWindow::onEpoch(const mnist::EpochMetrics& m) {
-    training_page_->showEpoch(m);
 }
 
 void MainWindow::onFinished(const mnist::TrainResult& result) {
@@ -466,36 +471,37 @@ void MainWindow::chooseDataFolder() {
     }
 }
 
-void MainWindow::saveCharts() {
-    const QString suggested =
-        QDir(output_dir_)
-            .filePath(QStringLiteral("charts_%1.png").arg(model_panel_->currentModel()));
+void MainWindow::saveWithDialog(const QString& title, const QString& suggested,
+                                const QString& filter,
+                                const std::function<bool(const QString&, QString*)>& write,
+                                const QString& saved_message, const QString& error_title) {
     const QString path =
-        QFileDialog::getSaveFileName(this, tr("Save charts"), suggested, tr("PNG images (*.png)"));
+        QFileDialog::getSaveFileName(this, title, QDir(output_dir_).filePath(suggested), filter);
     if (path.isEmpty()) return;
     QString error;
-    if (charts()->savePng(path, &error)) {
-        statusBar()->showMessage(tr("Charts saved to %1").arg(QDir::toNativeSeparators(path)),
-                                 kStatusMs);
+    if (write(path, &error)) {
+        statusBar()->showMessage(saved_message.arg(QDir::toNativeSeparators(path)), kStatusMs);
     } else {
-        showError(tr("Cannot save charts"), error);
+        showError(error_title, error);
     }
 }
 
+void MainWindow::saveCharts() {
+    saveWithDialog(
+        tr("Save charts"), QStringLiteral("charts_%1.png").arg(model_panel_->currentModel()),
+        tr("PNG images (*.png)"),
+        [this](const QString& path, QString* error) { return charts()->savePng(path, error); },
+        tr("Charts saved to %1"), tr("Cannot save charts"));
+}
+
 void MainWindow::saveHistory() {
-    const QString suggested =
-        QDir(output_dir_)
-            .filePath(QStringLiteral("history_%1_export.csv").arg(model_panel_->currentModel()));
-    const QString path =
-        QFileDialog::getSaveFileName(this, tr("Save history"), suggested, tr("CSV files (*.csv)"));
-    if (path.isEmpty()) return;
-    QString error;
-    if (charts()->saveCsv(path, &error)) {
-        statusBar()->showMessage(tr("History saved to %1").arg(QDir::toNativeSeparators(path)),
-                                 kStatusMs);
-    } else {
-        showError(tr("Cannot save history"), error);
-    }
+    saveWithDialog(
+        tr("Save history"), QStringLiteral("history_%1_export.csv").arg(model_panel_->currentModel()),
+        tr("CSV files (*.csv)"),
+        [this](const QString& path, QString* error) {
+            return training_page_->saveHistoryCsv(path, error);
+        },
+        tr("History saved to %1"), tr("Cannot save history"));
 }
 
 void MainWindow::openOutputFolder() {

@@ -2,6 +2,8 @@
 // The application window: the model panel on the left, the Training, Draw & Predict and Inside
 // tabs on the right, menus with shortcuts, and a status bar. It owns the actions and dialogs and
 // wires the TrainingController's signals to the pages.
+#include <functional>
+
 #include <QMainWindow>
 #include <QString>
 
@@ -18,8 +20,10 @@ namespace mnist::ui {
 
 class DrawPredictPage;
 class DrawingCanvas;
+class GuidedDemo;
 class InsidePage;
 class ModelPanel;
+class PresentationMode;
 class PredictionPanel;
 class TrainingCharts;
 class TrainingController;
@@ -42,6 +46,9 @@ class MainWindow : public QMainWindow {
     QTabWidget* tabs() const { return tabs_; }
     QAction* startAction() const { return start_; }
     QAction* stopAction() const { return stop_; }
+    // View > Presentation mode (F11) and Help > Guided demo.
+    PresentationMode* presentationMode() const { return presentation_; }
+    GuidedDemo* guidedDemo() const { return demo_; }
 
     // Where trained checkpoints go: the app data folder unless changed (tests use a temp dir).
     QString outputDir() const { return output_dir_; }
@@ -55,6 +62,11 @@ class MainWindow : public QMainWindow {
     void setDataLimits(std::int64_t train_images, std::int64_t test_images);
     // best_<model>.pth in the output folder.
     QString bestCheckpointPath(const QString& model) const;
+    // Asks where to save (starting at `suggested` in the output folder), calls `write`, and reports
+    // the result in the status bar or an error dialog titled `error_title`.
+    void saveWithDialog(const QString& title, const QString& suggested, const QString& filter,
+                        const std::function<bool(const QString&, QString*)>& write,
+                        const QString& saved_message, const QString& error_title);
 
   public Q_SLOTS:
     bool startTraining();
@@ -80,8 +92,7 @@ class MainWindow : public QMainWindow {
     void loadInitialCheckpoint();
     void onModelChanged(const QString& model);
     void onRunningChanged(bool running);
-    void onBatch(const mnist::BatchProgress& p);
-    void onEpoch(const mnist::EpochMetrics& m);
+    void showBatchStatus(const mnist::BatchProgress& p);
     void onFinished(const mnist::TrainResult& result);
     void onFailed(const QString& message);
     void chooseCheckpoint();
@@ -100,6 +111,8 @@ class MainWindow : public QMainWindow {
     QTabWidget* tabs_ = nullptr;
     QSplitter* splitter_ = nullptr;
     QLabel* device_label_ = nullptr;
+    PresentationMode* presentation_ = nullptr;
+    GuidedDemo* demo_ = nullptr;
 
     QAction* start_ = nullptr;
     QAction* stop_ = nullptr;

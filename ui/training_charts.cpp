@@ -18,8 +18,6 @@
 #include <cmath>
 #include <utility>
 
-#include "core/errors.h"
-#include "core/training/history_csv.h"
 
 namespace mnist::ui {
 namespace {
@@ -28,6 +26,7 @@ const QColor kTrainColor(31, 119, 180);
 const QColor kRunningColor(120, 170, 215);
 const QColor kValColor(230, 110, 20);
 const QColor kLrColor(60, 150, 60);
+constexpr qreal kMarkerSize = 7;
 
 // x of a batch point: epochs are 1-based, so batch b of epoch e ends at (e - 1) + b / batches,
 // and the epoch's exact point sits at x = e.
@@ -78,34 +77,47 @@ void TrainingCharts::YRange::add(double v, bool settles) {
     if (settles) settled.add(v);
 }
 
+TrainingCharts::MetricChart TrainingCharts::makeMetricChart(const QString& title,
+                                                            const QString& label_format,
+                                                            Quantity quantity,
+                                                            std::vector<QLineSeries*>& running) {
+    MetricChart m;
+    m.chart = new QChart;
+    m.chart->setTitle(title);
+    m.x = makeEpochAxis();
+    m.y = new QValueAxis;
+    m.y->setLabelFormat(label_format);
+    m.chart->addAxis(m.x, Qt::AlignBottom);
+    m.chart->addAxis(m.y, Qt::AlignLeft);
+    runningSegment(running, m.chart, m.x, m.y, quantity, 0);
+    m.train = addSeries(m.chart, m.x, m.y, tr("train"), kTrainColor, true, 2.5);
+    m.validation = addSeries(m.chart, m.x, m.y, tr("validation"), kValColor, true, 2.5);
+    m.view = makeView(m.chart);
+    return m;
+}
+
 TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent) {
     grid_ = new QGridLayout(this);
     grid_->setContentsMargins(0, 0, 0, 0);
     grid_->setSpacing(6);
 
-    loss_chart_ = new QChart;
-    loss_chart_->setTitle(tr("Loss (cross-entropy)"));
-    loss_x_ = makeEpochAxis();
-    loss_y_ = new QValueAxis;
-    loss_y_->setLabelFormat(QStringLiteral("%.2f"));
-    loss_chart_->addAxis(loss_x_, Qt::AlignBottom);
-    loss_chart_->addAxis(loss_y_, Qt::AlignLeft);
-    runningSegment(running_loss_, loss_chart_, loss_x_, loss_y_, Quantity::Loss, 0);
-    train_loss_ = addSeries(loss_chart_, loss_x_, loss_y_, tr("train"), kTrainColor, true, 2.5);
-    val_loss_ = addSeries(loss_chart_, loss_x_, loss_y_, tr("validation"), kValColor, true, 2.5);
-    loss_view_ = makeView(loss_chart_);
+    MetricChart loss = makeMetricChart(tr("Loss (cross-entropy)"), QStringLiteral("%.2f"),
+                                       Quantity::Loss, running_loss_);
+    loss_chart_ = loss.chart;
+    loss_x_ = loss.x;
+    loss_y_ = loss.y;
+    train_loss_ = loss.train;
+    val_loss_ = loss.validation;
+    loss_view_ = loss.view;
 
-    acc_chart_ = new QChart;
-    acc_chart_->setTitle(tr("Accuracy (%)"));
-    acc_x_ = makeEpochAxis();
-    acc_y_ = new QValueAxis;
-    acc_y_->setLabelFormat(QStringLiteral("%.1f"));
-    acc_chart_->addAxis(acc_x_, Qt::AlignBottom);
-    acc_chart_->addAxis(acc_y_, Qt::AlignLeft);
-    runningSegment(running_acc_, acc_chart_, acc_x_, acc_y_, Quantity::Accuracy, 0);
-    train_acc_ = addSeries(acc_chart_, acc_x_, acc_y_, tr("train"), kTrainColor, true, 2.5);
-    val_acc_ = addSeries(acc_chart_, acc_x_, acc_y_, tr("validation"), kValColor, true, 2.5);
-    acc_view_ = makeView(acc_chart_);
+    MetricChart acc = makeMetricChart(tr("Accuracy (%)"), QStringLiteral("%.1f"),
+                                      Quantity::Accuracy, running_acc_);
+    acc_chart_ = acc.chart;
+    acc_x_ = acc.x;
+    acc_y_ = acc.y;
+    train_acc_ = acc.train;
+    val_acc_ = acc.validation;
+    acc_view_ = acc.view;
 
     auto* lr = lr_chart_ = new QChart;
     lr->setTitle(tr("Learning rate (log scale)"));
@@ -167,11 +179,42 @@ QLineSeries* TrainingCharts::addSeries(QChart* chart, QValueAxis* x, QAbstractAx
     series->attachAxis(x);
     series->attachAxis(y);
     QPen pen(color);
-    pen.setWidthF(width);
+    pen.setWidthF(width * scale_);
     series->setPen(pen);
     series->setPointsVisible(points);
-    series->setMarkerSize(7);
+    series->setMarkerSize(kMarkerSize * scale_);
     return series;
+}
+
+void TrainingCharts::setPresentationScale(double scale) {
+    if (!(scale > 0) || scale == scale_) return;
+    // Relative to the current scale, so going back to 1 gives the desktop sizes exactly.
+    const double f = scale / scale_;
+    auto grow = [f](QFont font) {
+        font.setPointSizeF(font.pointSizeF() * f);
+        return font;
+    };
+    for (QChart* chart : {loss_chart_, acc_chart_, lr_chart_}) {
+        chart->setTitleFont(grow(chart->titleFont()));
+        chart->legend()->setFont(grow(chart->legend()->font()));
+        for (QAbstractAxis* axis : chart->axes()) {
+            axis->setLabelsFont(grow(axis->labelsFont()));
+            axis->setTitleFont(grow(axis->titleFont()));
+        }
+        for (QAbstractSeries* s : chart->series()) {
+            auto* line = qobject_cast<QLineSeries*>(s);
+            if (!line) continue;
+            QPen pen = line->pen();
+            pen.setWidthF(pen.widthF() * f);
+            line->setPen(pen);
+            line->setMarkerSize(line->markerSize() * f);
+        }
+    }
+    scale_ = scale;
+    for (auto [chart, axis] : {std::pair{loss_chart_, loss_x_}, std::pair{acc_chart_, acc_x_},
+                               std::pair{lr_chart_, lr_x_}}) {
+        fitEpochTicks(chart, axis);
+    }
 }
 
 void TrainingCharts::watchHover(QLineSeries* series, Quantity quantity) {
@@ -258,7 +301,6 @@ void TrainingCharts::reset(int epochs) {
         x->setRange(0, epochs_ + 0.15);
         fitEpochTicks(chart, x);
     }
-    history_.clear();
     loss_range_ = {};
     acc_range_ = {};
     past_first_epoch_ = false;
@@ -292,7 +334,6 @@ void TrainingCharts::addBatch(const mnist::BatchProgress& p) {
 }
 
 void TrainingCharts::addEpoch(const mnist::EpochMetrics& m) {
-    history_.push_back(m);
     train_loss_->append(m.epoch, m.train_loss);
     val_loss_->append(m.epoch, m.val_loss);
     train_acc_->append(m.epoch, m.train_acc);
@@ -366,18 +407,6 @@ bool TrainingCharts::savePng(const QString& path, QString* error) const {
     if (renderImage().save(path, "PNG")) return true;
     if (error) *error = tr("Could not write the image %1.").arg(path);
     return false;
-}
-
-bool TrainingCharts::saveCsv(const QString& path, QString* error) const {
-    // Same columns as the history_<Model>.csv that training writes, so both open the same way.
-    try {
-        mnist::HistoryCsv csv(path.toStdString());
-        for (const auto& m : history_) csv.append(m);
-        return true;
-    } catch (const std::exception& e) {
-        if (error) *error = QString::fromStdString(e.what());
-        return false;
-    }
 }
 
 }  // namespace mnist::ui

@@ -37,13 +37,15 @@ class TrainingCharts : public QWidget {
     // The exact per-epoch points: train and validation loss and accuracy.
     void addEpoch(const mnist::EpochMetrics& metrics);
 
-    const std::vector<mnist::EpochMetrics>& history() const { return history_; }
     // The three charts side by side, as shown on screen.
     QImage renderImage() const;
-    // Write the picture / the per-epoch history (core's history CSV columns). On failure they
-    // return false and put the reason in *error.
+    // Writes the picture; on failure returns false and puts the reason in *error.
     bool savePng(const QString& path, QString* error = nullptr) const;
-    bool saveCsv(const QString& path, QString* error = nullptr) const;
+
+    // Presentation mode: chart text, line widths and point markers at `scale` times their desktop
+    // size (1 is the desktop); series added later follow it.
+    void setPresentationScale(double scale);
+    double presentationScale() const { return scale_; }
 
     // The running values of every epoch so far (each epoch is its own line segment).
     QList<QPointF> runningLossPoints() const;
@@ -82,6 +84,17 @@ class TrainingCharts : public QWidget {
 
     enum class Quantity { Loss, Accuracy, LearningRate };
 
+    // The loss and the accuracy chart: running, train and validation curves over epochs.
+    struct MetricChart {
+        QChart* chart = nullptr;
+        QValueAxis* x = nullptr;
+        QValueAxis* y = nullptr;
+        QLineSeries* train = nullptr;
+        QLineSeries* validation = nullptr;
+        QChartView* view = nullptr;
+    };
+    MetricChart makeMetricChart(const QString& title, const QString& label_format,
+                                Quantity quantity, std::vector<QLineSeries*>& running);
     QChartView* makeView(QChart* chart);
     QLineSeries* addSeries(QChart* chart, QValueAxis* x, QAbstractAxis* y, const QString& name,
                            const QColor& color, bool points, qreal width);
@@ -124,7 +137,7 @@ class TrainingCharts : public QWidget {
     YRange loss_range_, acc_range_;
     bool past_first_epoch_ = false;
     Range lr_range_;
-    std::vector<mnist::EpochMetrics> history_;
+    double scale_ = 1.0;  // setPresentationScale
 };
 
 }  // namespace mnist::ui

@@ -125,12 +125,11 @@ QLayout* TrainingPage::makeFolders(const TrainingPageActions& actions) {
     data_dir_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     data_dir_->setToolTip(tr("The MNIST files training reads"));
     auto* folders = new QGridLayout;
-    folders->addWidget(new QLabel(tr("Checkpoints:")), 0, 0);
-    folders->addWidget(output_dir_, 0, 1);
-    folders->addWidget(buttonFor(actions.open_output_folder), 0, 2);
-    folders->addWidget(new QLabel(tr("Data:")), 1, 0);
-    folders->addWidget(data_dir_, 1, 1);
-    folders->addWidget(buttonFor(actions.choose_data_folder), 1, 2);
+    folder_widgets_ = {new QLabel(tr("Checkpoints:")), output_dir_,
+                       buttonFor(actions.open_output_folder), new QLabel(tr("Data:")), data_dir_,
+                       buttonFor(actions.choose_data_folder)};
+    for (int i = 0; i < folder_widgets_.size(); ++i)
+        folders->addWidget(folder_widgets_[i], i / 3, i % 3);
     folders->setColumnStretch(1, 1);
     folders->setVerticalSpacing(2);
     return folders;
@@ -161,6 +160,10 @@ QWidget* TrainingPage::makeLog(const TrainingPageActions& actions) {
 
 bool TrainingPage::isDataMissingShown() const {
     return !data_missing_->isHidden();
+}
+
+void TrainingPage::setCompact(bool compact) {
+    for (QWidget* w : folder_widgets_) w->setVisible(!compact);
 }
 
 void TrainingPage::setOutputDir(const QString& dir) {

@@ -47,6 +47,9 @@ class TrainingPage : public QWidget {
     bool saveHistoryCsv(const QString& path, QString* error = nullptr) const;
 
     void setOutputDir(const QString& dir);
+    // Presentation mode: the checkpoint and data folder rows folded away (long paths at twice
+    // the text size would not fit a 1280 px wide screen beside the model panel).
+    void setCompact(bool compact);
     // `dir` is where MNIST was found; an empty `dir` shows `problem` and how to fix it instead.
     void setDataLocation(const QString& dir, const QString& problem);
 
@@ -79,6 +82,7 @@ class TrainingPage : public QWidget {
     QLabel* data_problem_ = nullptr;
     QLabel* output_dir_ = nullptr;
     QLabel* data_dir_ = nullptr;
+    QList<QWidget*> folder_widgets_;  // the checkpoint and data folder rows
     int epochs_ = 0;
     std::vector<mnist::EpochMetrics> history_;
 };

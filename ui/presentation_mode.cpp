@@ -1,0 +1,234 @@
+#include "ui/presentation_mode.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QEvent>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLayout>
+#include <QScreen>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTableView>
+#include <QToolButton>
+
+#include <algorithm>
+
+#include "ui/main_window.h"
+#include "ui/model_panel.h"
+#include "ui/prediction_panel.h"
+#include "ui/training_charts.h"
+#include "ui/training_page.h"
+
+namespace mnist::ui {
+namespace {
+
+// Text that is already display-sized (the predicted digit) grows only up to this many times the
+// desktop size: doubling a 72 pt digit would push the bars beside it off a 720 px screen.
+constexpr double kDisplayCap = 3.0;
+
+QFont scaled(QFont font, double scale, double desktop_points) {
+    if (font.pointSizeF() > 0) {
+        const double points = font.pointSizeF();
+        const double cap = std::max(points, kDisplayCap * scale * desktop_points);
+        font.setPointSizeF(std::max(scale * desktop_points, std::min(points * scale, cap)));
+    } else if (font.pixelSize() > 0) {
+        font.setPixelSize(static_cast<int>(font.pixelSize() * scale + 0.5));
+    }
+    return font;
+}
+
+// Font changes reach the layouts through posted events. They must have run before the old
+// geometry is restored, or the window's minimum size, still the larger one, would clamp it.
+void settleLayouts(QWidget* window) {
+    // Pages of the tab widget that are not shown keep their layouts' cached sizes otherwise.
+    const QList<QWidget*> all = window->findChildren<QWidget*>();
+    for (auto it = all.rbegin(); it != all.rend(); ++it) {
+        if (QLayout* layout = (*it)->layout()) {
+            layout->invalidate();
+            layout->activate();
+        }
+    }
+    for (int pass = 0; pass < 8; ++pass)
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+}
+
+QSplitter* splitterOf(MainWindow* window) {
+    return qobject_cast<QSplitter*>(window->centralWidget());
+}
+
+}  // namespace
+
+PresentationMode::PresentationMode(MainWindow* window) : QObject(window), window_(window) {
+    action_ = new QAction(window->style()->standardIcon(QStyle::SP_TitleBarMaxButton),
+                          tr("&Presentation mode"), this);
+    action_->setCheckable(true);
+    action_->setShortcut(QKeySequence(Qt::Key_F11));
+    action_->setIconText(tr("Present"));
+    action_->setToolTip(
+        tr("Full screen with text twice as large, for a class to read from the back (F11)"));
+    connect(action_, &QAction::toggled, this, &PresentationMode::setActive);
+
+    advanced_ = new QAction(tr("&Recipe"), this);
+    advanced_->setCheckable(true);
+    advanced_->setEnabled(false);
+    advanced_->setToolTip(
+        tr("Show the training recipe and the augmentation ranges folded away in presentation "
+           "mode"));
+    connect(advanced_, &QAction::toggled, this, &PresentationMode::setAdvancedShown);
+
+    // Plain buttons without a tool bar's frame: they must fit the tab bar's height.
+    buttons_ = new QWidget;
+    buttons_->setObjectName(QStringLiteral("presentationButtons"));
+    auto* row = new QHBoxLayout(buttons_);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->setSpacing(2);
+    for (QAction* a : {action_, advanced_}) {
+        auto* button = new QToolButton;
+        button->setDefaultAction(a);
+        button->setAutoRaise(true);
+        button->setToolButtonStyle(a == action_ ? Qt::ToolButtonTextBesideIcon
+                                                : Qt::ToolButtonTextOnly);
+        row->addWidget(button);
+    }
+
+    window->installEventFilter(this);
+}
+
+double PresentationMode::fontScaleFor(const QScreen* screen) {
+    const int height = screen ? screen->geometry().height() : kFullHeight;
+    return std::clamp(kScale * height / kFullHeight, 1.0, kScale);
+}
+
+std::vector<QWidget*> PresentationMode::advancedSections() const {
+    // The panel's group boxes that are not inside another one: the recipe and augmentation.
+    std::vector<QWidget*> sections;
+    QWidget* panel = window_->modelPanel();
+    for (QGroupBox* box : panel->findChildren<QGroupBox*>()) {
+        bool nested = false;
+        for (QWidget* p = box->parentWidget(); p && p != panel; p = p->parentWidget())
+            nested = nested || qobject_cast<QGroupBox*>(p);
+        if (!nested) sections.push_back(box);
+    }
+    return sections;
+}
+
+void PresentationMode::setActive(bool active) {
+    if (active == active_) return;
+    active_ = active;
+    if (active)
+        enter();
+    else
+        leave();
+    {
+        const QSignalBlocker block(action_);
+        action_->setChecked(active);
+    }
+    Q_EMIT activeChanged(active);
+}
+
+void PresentationMode::enter() {
+    QSplitter* splitter = splitterOf(window_);
+    geometry_ = window_->saveGeometry();
+    states_ = window_->windowState();
+    splitter_state_ = splitter ? splitter->saveState() : QByteArray();
+    visibility_.clear();
+    for (QWidget* section : advancedSections())
+        visibility_.push_back({section, section->isHidden()});
+    model_side_ = splitter && splitter->count() > 1 ? splitter->widget(0) : nullptr;
+    tab_ = window_->tabs()->currentIndex();
+
+    // The status bar's line would cost the canvas a row of text; messages that matter also
+    // come as dialogs.
+    visibility_.push_back({window_->statusBar(), window_->statusBar()->isHidden()});
+    window_->statusBar()->hide();
+    window_->showFullScreen();
+    scaleFonts(fontScaleFor(window_->screen()));
+    window_->charts()->setPresentationScale(kScale);
+    window_->predictionPanel()->setCompact(true);
+    window_->trainingPage()->setCompact(true);
+
+    {
+        const QSignalBlocker block(advanced_);
+        advanced_->setChecked(false);
+    }
+    advanced_->setEnabled(true);
+    setAdvancedShown(false);
+    // The model panel becomes a tab of its own: beside the pages it would leave the canvas
+    // and the charts too little of a 1280 px screen, and on its own its table reads from afar.
+    if (model_side_) {
+        const int tab = window_->tabs()->addTab(model_side_, tr("Model"));
+        window_->tabs()->setTabToolTip(tab, tr("The model's layers and its recipe"));
+    }
+}
+
+void PresentationMode::leave() {
+    advanced_->setEnabled(false);
+    if (model_side_) {
+        window_->tabs()->removeTab(window_->tabs()->indexOf(model_side_));
+        splitterOf(window_)->insertWidget(0, model_side_);
+        model_side_->show();
+    }
+    model_side_ = nullptr;
+    window_->tabs()->setCurrentIndex(tab_);
+    window_->charts()->setPresentationScale(1.0);
+    window_->predictionPanel()->setCompact(false);
+    window_->trainingPage()->setCompact(false);
+    // Children first: a parent's font change must not reach a child before its own is back.
+    for (auto it = fonts_.rbegin(); it != fonts_.rend(); ++it) {
+        if (!it->widget) continue;
+        // An empty font clears the widget's own font, so it inherits again as before.
+        it->widget->setFont(it->explicit_font ? it->font : QFont());
+    }
+    fonts_.clear();
+    for (const SavedRows& r : rows_) {
+        if (auto* table = qobject_cast<QTableView*>(r.table.data()))
+            table->verticalHeader()->setDefaultSectionSize(r.row_height);
+    }
+    rows_.clear();
+    for (const SavedVisibility& v : visibility_) {
+        if (v.widget) v.widget->setHidden(v.hidden);
+    }
+    visibility_.clear();
+    if (QSplitter* splitter = splitterOf(window_)) splitter->restoreState(splitter_state_);
+    settleLayouts(window_);
+
+    if (!(states_ & Qt::WindowFullScreen)) window_->showNormal();
+    window_->restoreGeometry(geometry_);  // also maximizes again a window that was
+    window_->setWindowState(states_);
+}
+
+void PresentationMode::scaleFonts(double scale) {
+    const double desktop = QApplication::font().pointSizeF();
+    // Recorded before anything changes: a widget that inherits its font must be read before its
+    // parent grows, and left to inherit.
+    fonts_.clear();
+    fonts_.push_back({window_, window_->font(), window_->testAttribute(Qt::WA_SetFont)});
+    for (QWidget* w : window_->findChildren<QWidget*>())
+        fonts_.push_back({w, w->font(), w->testAttribute(Qt::WA_SetFont)});
+    for (const SavedFont& f : fonts_) {
+        if (f.widget == window_ || f.explicit_font)
+            f.widget->setFont(scaled(f.font, scale, desktop));
+    }
+    // Rows sized for the desktop font would cut the larger text.
+    for (QTableView* table : window_->findChildren<QTableView*>()) {
+        QHeaderView* rows = table->verticalHeader();
+        rows_.push_back({table, rows->defaultSectionSize()});
+        rows->setDefaultSectionSize(
+            std::max(rows->defaultSectionSize(), table->fontMetrics().height() + 6));
+    }
+}
+
+void PresentationMode::setAdvancedShown(bool shown) {
+    for (QWidget* section : advancedSections()) section->setVisible(shown);
+}
+
+bool PresentationMode::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == window_ && event->type() == QEvent::Close && active_) setActive(false);
+    return QObject::eventFilter(watched, event);
+}
+
+}  // namespace mnist::ui
