@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "core/inference/digit_preprocess.h"
 #include "core/errors.h"
+#include "core/inference/digit_preprocess.h"
 #include "core/inference/image_file.h"
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
@@ -207,8 +207,8 @@ class TestImageFile : public QObject {
     // 16 bits a sample: the high byte is the 8-bit value (0x12ff reads as 0x12).
     void sixteenBitGrayKeepsTheHighByte() {
         const QString path = dir_.filePath(QStringLiteral("gray16.png"));
-        write_bytes(path, png_file(4, 1, 16, 0, {bytes_of({0x00, 0x00, 0x12, 0xff, 0x80, 0x00,
-                                                           0xff, 0xff})}));
+        write_bytes(path, png_file(4, 1, 16, 0,
+                                   {bytes_of({0x00, 0x00, 0x12, 0xff, 0x80, 0x00, 0xff, 0xff})}));
         const GrayImage image = mnist::load_image_file(path.toStdString());
         QCOMPARE(image.width, 4);
         QCOMPARE(image.pixels, (Bytes{0x00, 0x12, 0x80, 0xff}));
@@ -232,8 +232,8 @@ class TestImageFile : public QObject {
         write_bytes(eight, png_file(4, 1, 8, 3, {bytes_of({0, 1, 2, 3})}, palette));
         QCOMPARE(mnist::load_image_file(eight.toStdString()).pixels, (Bytes{76, 150, 29, 100}));
         const QString four = dir_.filePath(QStringLiteral("palette4.png"));
-        write_bytes(four, png_file(4, 2, 4, 3, {bytes_of({0x01, 0x23}), bytes_of({0x32, 0x10})},
-                                   palette));
+        write_bytes(
+            four, png_file(4, 2, 4, 3, {bytes_of({0x01, 0x23}), bytes_of({0x32, 0x10})}, palette));
         const GrayImage image = mnist::load_image_file(four.toStdString());
         QCOMPARE(image.height, 2);
         QCOMPARE(image.pixels, (Bytes{76, 150, 29, 100, 100, 29, 150, 76}));
@@ -291,6 +291,29 @@ class TestImageFile : public QObject {
         const QString past = dir_.filePath(QStringLiteral("huffman_past_segment.jpg"));
         write_bytes(past, tail);
         verify_error_names(past, "Huffman table lists 272 codes");
+    }
+
+    // The fuzzer's third find: a PGM/PPM header number past INT_MAX overflowed stb's int.
+    void pnmHeaderNumberOverflowIsRefused_data() {
+        QTest::addColumn<QByteArray>("header");
+        QTest::newRow("width") << QByteArray("P5\n2999999999 1\n255\n");
+        QTest::newRow("height after a comment")
+            << QByteArray("P6 # made by hand\n1\t99999999999\n255\n");
+        QTest::newRow("maximum") << QByteArray("P5 1 1 4294967296\n");
+    }
+    void pnmHeaderNumberOverflowIsRefused() {
+        QFETCH(QByteArray, header);
+        const QString path = dir_.filePath(QStringLiteral("overflow.pgm"));
+        write_bytes(path, header + QByteArray(16, '\x7f'));
+        verify_error_names(path, "corrupt PGM/PPM header");
+        // The largest number an int holds is still read, and refused for what it is.
+        write_bytes(path, QByteArray("P5\n2147483647 1\n255\n") + QByteArray(16, '\x7f'));
+        try {
+            mnist::load_image_file(path.toStdString());
+            QFAIL("expected mnist::DataError");
+        } catch (const mnist::DataError& e) {
+            QVERIFY2(!QString(e.what()).contains("corrupt PGM/PPM header"), e.what());
+        }
     }
 
     void jpegDecodesApproximately() {

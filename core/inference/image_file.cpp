@@ -101,6 +101,31 @@ void check_jpeg_huffman_tables(const std::string& path, const std::uint8_t* byte
     }
 }
 
+// stb_image 2.27 reads a PGM/PPM header's numbers into an int without an overflow check (signed
+// overflow, undefined; found by tests/fuzz/fuzz_image_file). The header is walked as stb walks it
+// (magic, then width, height and maximum, each after blanks and # comments) and a number past
+// INT_MAX refused first.
+void check_pnm_header(const std::string& path, const std::uint8_t* bytes, std::size_t size) {
+    if (size < 2 || bytes[0] != 'P' || (bytes[1] != '5' && bytes[1] != '6')) return;
+    const auto blank = [](std::uint8_t c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+    std::size_t at = 2;
+    for (int field = 0; field < 3; ++field) {
+        for (;;) {
+            while (at < size && blank(bytes[at])) ++at;
+            if (at >= size || bytes[at] != '#') break;
+            while (at < size && bytes[at] != '\n' && bytes[at] != '\r') ++at;
+        }
+        long long value = 0;
+        for (; at < size && bytes[at] >= '0' && bytes[at] <= '9'; ++at) {
+            value = value * 10 + (bytes[at] - '0');
+            if (value > std::numeric_limits<int>::max()) {
+                fail(path, "corrupt PGM/PPM header: a size or maximum over " +
+                               std::to_string(std::numeric_limits<int>::max()));
+            }
+        }
+    }
+}
+
 using StbPixels = std::unique_ptr<stbi_uc, decltype(&stbi_image_free)>;
 
 // Decoded pixels (or null, when stb failed) to grayscale; `path` names the image in errors.
@@ -164,6 +189,7 @@ GrayImage decode_image(const std::uint8_t* bytes, std::size_t size, const std::s
     if (size > static_cast<std::size_t>(std::numeric_limits<int>::max()))
         fail(name, "too large to decode (" + std::to_string(size) + " bytes)");
     check_jpeg_huffman_tables(name, bytes, size);
+    check_pnm_header(name, bytes, size);
     int width = 0;
     int height = 0;
     int channels = 0;
