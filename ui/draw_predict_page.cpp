@@ -7,13 +7,52 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <QPainter>
+
 #include <algorithm>
 
 #include "ui/drawing_canvas.h"
 #include "ui/gray_image_conversion.h"
+#include "ui/inspection_jobs.h"
 #include "ui/prediction_panel.h"
 
 namespace mnist::ui {
+
+namespace {
+
+// Opacity of the most salient cell; the rest scale down with their value, so the drawing stays
+// visible under the tint.
+constexpr int kOverlayAlpha = 170;
+
+// The saliency map as a warm tint over the canvas: each 28x28 cell covers the part of the source
+// it was resampled from (core's placement), mapped to where the canvas shows that source.
+QImage saliencyOverlay(const mnist::DigitPixels& map, const mnist::DigitPlacement& placement) {
+    const float peak = *std::max_element(map.begin(), map.end());
+    if (peak <= 0.0f || placement.source_width <= 0 || placement.source_height <= 0) return {};
+    QImage overlay(DrawingCanvas::kImageSide, DrawingCanvas::kImageSide,
+                   QImage::Format_ARGB32_Premultiplied);
+    overlay.fill(Qt::transparent);
+    const QRectF shown =
+        DrawingCanvas::pictureRect(QSize(placement.source_width, placement.source_height));
+    const double sx = shown.width() / placement.source_width;
+    const double sy = shown.height() / placement.source_height;
+    QPainter painter(&overlay);
+    painter.setCompositionMode(QPainter::CompositionMode_Source);
+    for (int y = 0; y < mnist::kImageSide; ++y) {
+        for (int x = 0; x < mnist::kImageSide; ++x) {
+            const float v = map[static_cast<std::size_t>(y) * mnist::kImageSide + x] / peak;
+            const mnist::SourceRect cell = mnist::cell_source_rect(placement, x, y);
+            const int alpha = static_cast<int>(kOverlayAlpha * std::clamp(v, 0.0f, 1.0f));
+            if (cell.empty() || alpha <= 0) continue;
+            painter.fillRect(QRectF(shown.left() + cell.left * sx, shown.top() + cell.top * sy,
+                                    cell.width * sx, cell.height * sy),
+                             QColor(255, 80, 0, alpha));
+        }
+    }
+    return overlay;
+}
+
+}  // namespace
 
 DrawPredictPage::DrawPredictPage(const DrawPredictActions& actions, QWidget* parent)
     : QWidget(parent) {
@@ -33,6 +72,14 @@ DrawPredictPage::DrawPredictPage(const DrawPredictActions& actions, QWidget* par
         button->setFont(f);
         buttons->addWidget(button);
     }
+    show_saliency_ = new QAction(tr("Show saliency"), this);
+    show_saliency_->setCheckable(true);
+    show_saliency_->setToolTip(
+        tr("Tint the drawing where the prediction is most sensitive (gradient saliency, as on "
+           "the Inside tab)"));
+    auto* saliency_button = new QToolButton;
+    saliency_button->setDefaultAction(show_saliency_);
+    buttons->addWidget(saliency_button);
     buttons->addStretch(1);
     auto* hint = new QLabel(tr("Write large, in the middle, like on paper."));
     hint->setStyleSheet(QStringLiteral("color: palette(mid);"));
@@ -49,11 +96,53 @@ DrawPredictPage::DrawPredictPage(const DrawPredictActions& actions, QWidget* par
     connect(canvas_, &DrawingCanvas::imageChanged, this,
             [this] { panel_->setImage(canvas_->image()); });
     connect(actions.clear, &QAction::triggered, canvas_, &DrawingCanvas::clear);
+
+    jobs_ = new InspectionJobs(this);
+    connect(jobs_, &InspectionJobs::digitInspected, this, &DrawPredictPage::onSaliency);
+    connect(panel_, &PredictionPanel::checkpointChanged, this, [this] {
+        ++generation_;
+        requestSaliency();
+    });
+    connect(panel_, &PredictionPanel::predictionUpdated, this, &DrawPredictPage::requestSaliency);
+    connect(show_saliency_, &QAction::toggled, this, [this](bool on) {
+        if (on)
+            requestSaliency();
+        else
+            canvas_->setOverlay(QImage());
+    });
+}
+
+void DrawPredictPage::requestSaliency() {
+    if (!show_saliency_->isChecked()) return;
+    const mnist::Prediction& p = panel_->lastPrediction();
+    if (p.input.blank || !panel_->hasModel()) {
+        canvas_->setOverlay(QImage());
+        return;
+    }
+    DigitRequest request;
+    request.checkpoint = panel_->checkpointPath();
+    request.generation = generation_;
+    request.digit = p.input.pixels;
+    request.blank = false;
+    request.method = SaliencyMethod::Gradient;
+    request.saliency_only = true;
+    jobs_->requestDigit(request);
+}
+
+void DrawPredictPage::onSaliency(const DigitInspection& result) {
+    // Only the answer for what the canvas holds now: the drawing may have moved on meanwhile.
+    const mnist::PreprocessedDigit& input = panel_->lastPrediction().input;
+    if (!show_saliency_->isChecked() || result.request.generation != generation_ || input.blank ||
+        canvas_->isEmpty() || result.request.digit != input.pixels)
+        return;
+    canvas_->setOverlay(
+        result.error.isEmpty() ? saliencyOverlay(result.saliency.map, input.placement) : QImage());
 }
 
 void DrawPredictPage::showDigit(const std::array<float, mnist::kImagePixels>& pixels) {
     mnist::PreprocessedDigit digit;
     digit.pixels = pixels;
+    digit.placement = mnist::identity_placement();  // shown enlarged over the whole canvas
     digit.blank = std::all_of(pixels.begin(), pixels.end(), [](float v) { return v <= 0.0f; });
     canvas_->setPicture(toQImage(digit));
     // After setPicture: its change would otherwise re-read the enlarged copy a moment later.

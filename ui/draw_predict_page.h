@@ -13,7 +13,9 @@ class QAction;
 namespace mnist::ui {
 
 class DrawingCanvas;
+class InspectionJobs;
 class PredictionPanel;
+struct DigitInspection;
 
 struct DrawPredictActions {
     QAction* clear = nullptr;
@@ -28,6 +30,9 @@ class DrawPredictPage : public QWidget {
 
     DrawingCanvas* canvas() const { return canvas_; }
     PredictionPanel* predictionPanel() const { return panel_; }
+    // Checkable, off at first: tints the drawing with the gradient saliency of the predicted
+    // digit, computed off the UI thread by the Inside tab's InspectionJobs.
+    QAction* saliencyAction() const { return show_saliency_; }
 
     // Shows a PNG/JPEG/... on the canvas and classifies the picture itself right away. On
     // failure returns false and sets *error.
@@ -37,8 +42,14 @@ class DrawPredictPage : public QWidget {
     void showDigit(const std::array<float, mnist::kImagePixels>& pixels);
 
   private:
+    void requestSaliency();
+    void onSaliency(const DigitInspection& result);
+
     DrawingCanvas* canvas_ = nullptr;
     PredictionPanel* panel_ = nullptr;
+    QAction* show_saliency_ = nullptr;
+    InspectionJobs* jobs_ = nullptr;
+    int generation_ = 0;  // per checkpoint load: an older model's map is dropped
 };
 
 }  // namespace mnist::ui

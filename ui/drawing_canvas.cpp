@@ -35,7 +35,20 @@ QPointF DrawingCanvas::toWidget(const QPointF& image_pos) const {
     return r.topLeft() + image_pos * (r.width() / kImageSide);
 }
 
+QRectF DrawingCanvas::pictureRect(const QSize& size) {
+    const QSize fitted = size.scaled(kImageSide, kImageSide, Qt::KeepAspectRatio);
+    return QRect(QPoint((kImageSide - fitted.width()) / 2, (kImageSide - fitted.height()) / 2),
+                 fitted);
+}
+
+void DrawingCanvas::setOverlay(const QImage& overlay) {
+    if (overlay.isNull() && overlay_.isNull()) return;
+    overlay_ = overlay;
+    update();
+}
+
 void DrawingCanvas::clear() {
+    overlay_ = QImage();
     paper_ = Qt::black;
     ink_ = Qt::white;
     image_.fill(paper_);
@@ -50,16 +63,13 @@ void DrawingCanvas::setPicture(const QImage& picture) {
     // The picture's corner stands for its background; padding with it keeps the ink's polarity
     // readable for the preprocessing, which looks at the whole image.
     const QImage rgb = picture.convertToFormat(QImage::Format_RGB32);
+    overlay_ = QImage();  // it belonged to the previous picture
     paper_ = QColor(rgb.pixel(0, 0));
     ink_ = qGray(paper_.rgb()) < 128 ? Qt::white : Qt::black;
     image_.fill(paper_);
     QPainter painter(&image_);
     painter.setRenderHint(QPainter::SmoothPixmapTransform);
-    const QSize fitted = rgb.size().scaled(kImageSide, kImageSide, Qt::KeepAspectRatio);
-    painter.drawImage(
-        QRect(QPoint((kImageSide - fitted.width()) / 2, (kImageSide - fitted.height()) / 2),
-              fitted),
-        rgb);
+    painter.drawImage(pictureRect(rgb.size()), rgb);
     painter.end();
     empty_ = false;
     update();
@@ -107,6 +117,7 @@ void DrawingCanvas::paintEvent(QPaintEvent* event) {
     const QRectF r = canvasRect();
     painter.setRenderHint(QPainter::SmoothPixmapTransform);
     painter.drawImage(r, image_);
+    if (!overlay_.isNull()) painter.drawImage(r, overlay_);
     painter.setPen(QPen(palette().mid().color(), 1));
     painter.drawRect(r.adjusted(-0.5, -0.5, 0.5, 0.5));
     if (empty_) {

@@ -27,6 +27,14 @@ class DrawingCanvas : public QWidget {
     // Maps a point in widget coordinates to the image (and back), for input and tests.
     QPointF toImage(const QPointF& widget_pos) const;
     QPointF toWidget(const QPointF& image_pos) const;
+    // Where setPicture puts a picture of `size` in the image, so views can map the picture's
+    // pixels onto the canvas the same way.
+    static QRectF pictureRect(const QSize& size);
+
+    // A layer drawn over the image (same size, with alpha), e.g. a saliency heat map made by the
+    // page; a null image removes it. The canvas only shows it.
+    void setOverlay(const QImage& overlay);
+    const QImage& overlay() const { return overlay_; }
 
     QSize sizeHint() const override { return {480, 480}; }
     QSize minimumSizeHint() const override { return {200, 200}; }
@@ -57,6 +65,7 @@ class DrawingCanvas : public QWidget {
     void drawSegment(const QPointF& from, const QPointF& to);
 
     QImage image_;
+    QImage overlay_;
     QColor paper_ = Qt::black;
     QColor ink_ = Qt::white;
     QPointF last_;  // in image coordinates

@@ -35,9 +35,9 @@ DigitWork inspectDigit(const DigitRequest& request, std::shared_ptr<mnist::Inspe
             r.filter_layers.end()) {
             layer = r.filter_layers.empty() ? std::string() : r.filter_layers.front();
         }
-        if (!layer.empty()) r.filters = inspector->filters(layer);
+        if (!layer.empty() && !request.saliency_only) r.filters = inspector->filters(layer);
         if (!request.blank) {
-            r.stages = inspector->feature_maps(request.digit);
+            if (!request.saliency_only) r.stages = inspector->feature_maps(request.digit);
             r.saliency = request.method == SaliencyMethod::Gradient
                              ? inspector->gradient_saliency(request.digit)
                              : inspector->occlusion_saliency(request.digit);

@@ -30,6 +30,8 @@ struct DigitRequest {
     bool blank = true;  // no ink: feature maps and saliency are skipped
     SaliencyMethod method = SaliencyMethod::Gradient;
     QString filter_layer;  // empty: the first convolution
+    // Only the saliency (the Draw & Predict page's overlay): no feature maps or filters.
+    bool saliency_only = false;
 };
 
 struct DigitInspection {

@@ -147,7 +147,8 @@ Background measure_background(const GrayImage& image) {
 
 // Ink per grey value, so the per-pixel passes are table look-ups; nullopt when there is too
 // little ink, or too faint, to be a digit.
-std::optional<std::array<std::uint8_t, 256>> ink_table(const GrayImage& image, const Background& b) {
+std::optional<std::array<std::uint8_t, 256>> ink_table(const GrayImage& image,
+                                                       const Background& b) {
     // Polarity: whichever side of the background carries more ink above the floor. This decides
     // mid-gray backgrounds too, where "light border means dark ink" would be a guess.
     Histogram image_histogram{};
@@ -191,6 +192,8 @@ std::optional<std::array<std::uint8_t, 256>> ink_table(const GrayImage& image, c
 // image to be a digit rather than a speck.
 struct InkCrop {
     std::vector<float> pixels;
+    int left = 0;
+    int top = 0;
     int width = 0;
     int height = 0;
 };
@@ -216,12 +219,15 @@ InkCrop crop_ink(const GrayImage& image, const std::array<std::uint8_t, 256>& in
     const int crop_h = bottom - top + 1;
     const int min_extent = std::max(2, std::max(w, h) / kMinExtentDivisor);
     if (std::max(crop_w, crop_h) < min_extent) return crop;
+    crop.left = left;
+    crop.top = top;
     crop.width = crop_w;
     crop.height = crop_h;
     crop.pixels.resize(static_cast<std::size_t>(crop_w) * crop_h);
     for (int y = 0; y < crop_h; ++y)
         for (int x = 0; x < crop_w; ++x)
-            crop.pixels[static_cast<std::size_t>(y) * crop_w + x] = ink_of[image.at(left + x, top + y)];
+            crop.pixels[static_cast<std::size_t>(y) * crop_w + x] =
+                ink_of[image.at(left + x, top + y)];
     return crop;
 }
 
@@ -264,6 +270,15 @@ bool place_in_frame(const InkCrop& crop, PreprocessedDigit& result) {
             result.pixels[static_cast<std::size_t>(out_y) * kImageSide + out_x] = std::min(1.0f, v);
         }
     }
+    DigitPlacement& p = result.placement;
+    p.crop_left = crop.left;
+    p.crop_top = crop.top;
+    p.crop_width = crop.width;
+    p.crop_height = crop.height;
+    p.box_width = box_w;
+    p.box_height = box_h;
+    p.shift_x = shift_x;
+    p.shift_y = shift_y;
     return true;
 }
 
@@ -278,8 +293,25 @@ PreprocessedDigit preprocess(const GrayImage& image, bool clean_photos) {
     // the paper, lines and light first. A canvas, a screenshot or MNIST itself goes on as it is.
     if (background.mad > 0 && clean_photos) {
         const CleanedPhoto cleaned = clean_photo(image);
-        if (cleaned.cleaned) return cleaned.blank ? result : preprocess(cleaned.image, false);
+        if (cleaned.cleaned) {
+            if (cleaned.blank) return result;
+            PreprocessedDigit digit = preprocess(cleaned.image, false);
+            if (digit.blank) return digit;
+            // The cleaned image may be the photo shrunk: its crop is scaled back to the photo.
+            DigitPlacement& p = digit.placement;
+            const double sx = static_cast<double>(w) / p.source_width;
+            const double sy = static_cast<double>(h) / p.source_height;
+            p.crop_left *= sx;
+            p.crop_width *= sx;
+            p.crop_top *= sy;
+            p.crop_height *= sy;
+            p.source_width = w;
+            p.source_height = h;
+            return digit;
+        }
     }
+    result.placement.source_width = w;
+    result.placement.source_height = h;
     const auto ink_of = ink_table(image, background);
     if (!ink_of) return result;
     const InkCrop crop = crop_ink(image, *ink_of);
@@ -292,6 +324,26 @@ PreprocessedDigit preprocess(const GrayImage& image, bool clean_photos) {
 
 PreprocessedDigit preprocess_digit(const GrayImage& image) {
     return preprocess(image, true);
+}
+
+SourceRect cell_source_rect(const DigitPlacement& p, int x, int y) {
+    const int bx = x - p.shift_x;
+    const int by = y - p.shift_y;
+    if (p.box_width <= 0 || p.box_height <= 0 || bx < 0 || by < 0 || bx >= p.box_width ||
+        by >= p.box_height)
+        return {};
+    // Each box pixel is resampled from its share of the crop, as resampling_taps spans it.
+    const double cell_w = p.crop_width / p.box_width;
+    const double cell_h = p.crop_height / p.box_height;
+    return {p.crop_left + bx * cell_w, p.crop_top + by * cell_h, cell_w, cell_h};
+}
+
+DigitPlacement identity_placement() {
+    DigitPlacement p;
+    p.source_width = p.source_height = kImageSide;
+    p.crop_width = p.crop_height = kImageSide;
+    p.box_width = p.box_height = kImageSide;
+    return p;
 }
 
 }  // namespace mnist
