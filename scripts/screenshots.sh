@@ -5,12 +5,16 @@
 # clicks, a digit drawn with the mouse) and grabs the screen with ImageMagick's import:
 #   augmentation_preview.png            the model panel: summary, recipe, augmentation preview
 #   draw_and_predict.png                a digit drawn on the canvas and its prediction
+#   draw_saliency.png                   the same with "Show saliency" (Ctrl+H): the heat map on it
 #   inside_feature_maps.png             the Inside tab: what the first stage makes of that digit
 #   inside_mistakes.png                 the Inside tab: the test set's confusion matrix and mistakes
 #   photo_predict.png                   a phone-like photo opened with "Open image…" and the
 #                                       28x28 the model sees (mnist-cli drawn-eval --style photo)
 #   training_in_progress.png            Model_3 training, curves moving (a short run on a slice)
 #   training_in_progress_1920x1080.png  the same in a larger window
+#   presentation_training_1920x1080.png the same in presentation mode (F11)
+#   demo_model_1920x1080.png            the guided demo's first step: the model's layers
+#   demo_draw_1920x1080.png             the guided demo's drawing step, a digit drawn
 # Needs a build (scripts/build.sh) and MNIST (scripts/fetch_data.sh). Everything the app writes
 # (settings, checkpoints) goes to a throw-away HOME, so your own settings are never touched.
 # Environment: MNIST_BUILD_DIR (default build/), SHOTS_TRAIN_IMAGES (default 4000),
@@ -204,6 +208,10 @@ if [ "$size" = 1280x800 ]; then
     sleep 1
     draw_two
     shoot draw_and_predict.png
+    xdotool key ctrl+h  # "Show saliency", off again before the Inside tab
+    sleep 2
+    shoot draw_saliency.png
+    xdotool key ctrl+h
 
     # The Inside tab on the same digit, then the test set scored (Alt+4 its view, F6 Score).
     xdotool key ctrl+3
@@ -231,5 +239,18 @@ else
     start_app "${limits[@]}"
     train_until "$epochs_shown"
     shoot "training_in_progress_${size}.png"
+
+    # Presentation mode (F11) on the same run, then Help > Guided demo: its first step (the
+    # model's layers) and its drawing step with a digit drawn.
+    xdotool key F11
+    sleep 2
+    shoot "presentation_training_${size}.png"
+    xdotool key alt+h d
+    sleep 2
+    shoot "demo_model_${size}.png"
+    xdotool key Right Right
+    sleep 1
+    draw_two
+    shoot "demo_draw_${size}.png"
     stop_app
 fi

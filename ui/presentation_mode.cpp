@@ -145,6 +145,9 @@ void PresentationMode::enter() {
     // come as dialogs.
     visibility_.push_back({window_->statusBar(), window_->statusBar()->isHidden()});
     window_->statusBar()->hide();
+    // Sized to the screen first: without a window manager (a kiosk, Xvfb) full screen is only
+    // a request nobody answers.
+    if (window_->screen()) window_->setGeometry(window_->screen()->geometry());
     window_->showFullScreen();
     scaleFonts(fontScaleFor(window_->screen()));
     window_->charts()->setPresentationScale(kScale);
