@@ -20,11 +20,13 @@
 #include "core/data/data_location.h"
 #include "core/evaluation/drawn_digits.h"
 #include "core/errors.h"
+#include "core/evaluation/ensemble_eval.h"
 #include "core/evaluation/evaluation.h"
 #include "core/evaluation/experiment.h"
 #include "core/inference/image_file.h"
 #include "core/models/model_registry.h"
 #include "core/models/model_summary.h"
+#include "core/inference/ensemble.h"
 #include "core/inference/predictor.h"
 #include "core/training/trainer.h"
 
@@ -194,6 +196,10 @@ int run_train(const TrainFlags& flags) {
         std::printf("Best: epoch %d, validation accuracy %.2f%%; checkpoint %s\n", r.best_epoch,
                     r.best_val_acc, r.checkpoint.c_str());
         if (r.test_acc) std::printf("Test accuracy of the best checkpoint: %.2f%%\n", *r.test_acc);
+        if (r.ended == "early-stopped")
+            std::printf("Stopped early after epoch %zu: no better validation accuracy for %d "
+                        "epochs\n",
+                        r.epochs.size(), options.early_stop);
         return 0;
     }
     json epochs = json::array();
@@ -206,7 +212,8 @@ int run_train(const TrainFlags& flags) {
                 {"best_epoch", r.best_epoch},
                 {"best_val_acc", r.best_val_acc},
                 {"checkpoint", r.checkpoint},
-                {"history", r.history}};
+                {"history", r.history},
+                {"ended", r.ended}};
     if (r.test_acc) out["test_acc"] = *r.test_acc;
     std::cout << out.dump(2) << "\n";
     return 0;
@@ -259,8 +266,54 @@ int run_experiment(const TrainFlags& flags, const std::vector<std::uint64_t>& se
     return 0;
 }
 
-int run_eval(const std::string& checkpoint, const std::string& data, std::int64_t limit,
-             const std::string& device, bool as_json) {
+void print_confusion(const mnist::EvalResult& r) {
+    std::printf("true\\pred");
+    for (int p = 0; p < 10; ++p) std::printf("%6d", p);
+    std::printf("   class acc\n");
+    for (int t = 0; t < 10; ++t) {
+        std::printf("%9d", t);
+        for (int p = 0; p < 10; ++p)
+            std::printf("%6lld", static_cast<long long>(r.confusion[t][p]));
+        std::printf("   %8.2f%%\n", r.class_accuracy[t]);
+    }
+}
+
+// Several checkpoints: the ensemble's averaged probabilities scored, each member's score beside.
+int run_ensemble_eval(const std::vector<std::string>& checkpoints, const std::string& data,
+                      std::int64_t limit, const std::string& device, bool as_json) {
+    const mnist::EnsembleEvalResult e = mnist::evaluate_ensemble(
+        checkpoints, mnist::resolve_data_dir(data, g_executable), limit, device);
+    const mnist::EvalResult& r = e.ensemble;
+    if (as_json) {
+        json members = json::array();
+        for (std::size_t i = 0; i < checkpoints.size(); ++i)
+            members.push_back({{"checkpoint", checkpoints[i]},
+                               {"accuracy", e.members[i].accuracy},
+                               {"loss", e.members[i].loss}});
+        std::cout << json{{"count", r.count},
+                          {"accuracy", r.accuracy},
+                          {"loss", r.loss},
+                          {"class_accuracy", r.class_accuracy},
+                          {"confusion", r.confusion},
+                          {"members", members}}
+                         .dump(2)
+                  << "\n";
+        return 0;
+    }
+    std::printf("Ensemble of %zu checkpoints on %lld test images: accuracy %.2f%%, loss %.4f\n",
+                checkpoints.size(), static_cast<long long>(r.count), r.accuracy, r.loss);
+    for (std::size_t i = 0; i < checkpoints.size(); ++i)
+        std::printf("  member %s: accuracy %.2f%%, loss %.4f\n", checkpoints[i].c_str(),
+                    e.members[i].accuracy, e.members[i].loss);
+    std::printf("\n");
+    print_confusion(r);
+    return 0;
+}
+
+int run_eval(const std::vector<std::string>& checkpoints, const std::string& data,
+             std::int64_t limit, const std::string& device, bool as_json) {
+    if (checkpoints.size() > 1) return run_ensemble_eval(checkpoints, data, limit, device, as_json);
+    const std::string& checkpoint = checkpoints.front();
     const mnist::EvalResult r = mnist::evaluate_checkpoint(
         checkpoint, mnist::resolve_data_dir(data, g_executable), limit, device);
     if (as_json) {
@@ -276,41 +329,53 @@ int run_eval(const std::string& checkpoint, const std::string& data, std::int64_
     }
     std::printf("%s on %lld test images: accuracy %.2f%%, loss %.4f\n\n", checkpoint.c_str(),
                 static_cast<long long>(r.count), r.accuracy, r.loss);
-    std::printf("true\\pred");
-    for (int p = 0; p < 10; ++p) std::printf("%6d", p);
-    std::printf("   class acc\n");
-    for (int t = 0; t < 10; ++t) {
-        std::printf("%9d", t);
-        for (int p = 0; p < 10; ++p)
-            std::printf("%6lld", static_cast<long long>(r.confusion[t][p]));
-        std::printf("   %8.2f%%\n", r.class_accuracy[t]);
-    }
+    print_confusion(r);
     return 0;
 }
 
-int run_predict(std::string checkpoint, const std::vector<std::string>& images, bool as_json) {
-    if (checkpoint.empty()) checkpoint = mnist::find_bundled_checkpoint(g_executable);
-    const mnist::Predictor predictor(checkpoint);
+// One checkpoint answers alone; several answer as an ensemble, each member's vote listed.
+int run_predict(std::vector<std::string> checkpoints, const std::vector<std::string>& images,
+                bool as_json) {
+    if (checkpoints.empty()) checkpoints.push_back(mnist::find_bundled_checkpoint(g_executable));
+    const mnist::Ensemble ensemble(checkpoints);
+    const bool several = checkpoints.size() > 1;
     json out = json::array();
     std::size_t unreadable = 0;  // a bad image is reported and skipped; the others still count
     for (const auto& path : images) {
-        mnist::Prediction p;
+        mnist::EnsemblePrediction answer;
         try {
-            p = predictor.predict(mnist::load_image_file(path));
+            answer = ensemble.predict(mnist::load_image_file(path));
         } catch (const mnist::DataError& e) {
             std::fprintf(stderr, "mnist-cli: %s\n", e.what());
             if (as_json) out.push_back({{"file", path}, {"error", e.what()}});
             ++unreadable;
             continue;
         }
+        const mnist::Prediction& p = answer.combined;
         if (as_json) {
             json item = {{"file", path}, {"blank", p.blank}};
             item["digit"] = p.blank ? json(nullptr) : json(p.digit);
             item["confidence"] = p.blank ? json(nullptr) : json(p.confidence);
             item["probs"] = p.probs;
+            if (several) {
+                json members = json::array();
+                for (std::size_t i = 0; i < checkpoints.size(); ++i) {
+                    const mnist::Prediction& m = answer.members[i];
+                    members.push_back({{"checkpoint", checkpoints[i]},
+                                       {"digit", m.blank ? json(nullptr) : json(m.digit)},
+                                       {"confidence",
+                                        m.blank ? json(nullptr) : json(m.confidence)}});
+                }
+                item["members"] = members;
+            }
             out.push_back(item);
         } else if (p.blank) {
             std::printf("%s: blank (no ink found)\n", path.c_str());
+        } else if (several) {
+            std::printf("%s: %d (%.1f%%); members:", path.c_str(), p.digit, 100.0 * p.confidence);
+            for (const auto& m : answer.members)
+                std::printf(" %d (%.1f%%)", m.digit, 100.0 * m.confidence);
+            std::printf("\n");
         } else {
             std::printf("%s: %d (%.1f%%)\n", path.c_str(), p.digit, 100.0 * p.confidence);
         }
@@ -487,21 +552,26 @@ Subcommand add_experiment(CLI::App& app) {
 
 Subcommand add_eval(CLI::App& app) {
     struct Args {
-        std::string checkpoint, data, device = "auto";
+        std::vector<std::string> checkpoints;
+        std::string data, device = "auto";
         std::int64_t limit = 0;
         bool json = false;
     };
     auto args = std::make_shared<Args>();
     auto* cmd =
         app.add_subcommand("eval", "accuracy, loss, per-class accuracy and confusion matrix");
-    cmd->add_option("--checkpoint", args->checkpoint, "a .pth state_dict")->required();
+    cmd->add_option("--checkpoint", args->checkpoints,
+                    "a .pth state_dict; repeat it to score an ensemble (mean of the members' "
+                    "probabilities; models may differ)")
+        ->required()
+        ->allow_extra_args(false);
     cmd->add_option("--data", args->data, "directory holding the MNIST IDX files");
     cmd->add_option("--limit-test", args->limit, "score the first N test images only")
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--device", args->device, "auto, cpu or cuda");
     cmd->add_flag("--json", args->json, "print JSON");
     return {cmd, [args] {
-                return run_eval(args->checkpoint, args->data, args->limit, args->device,
+                return run_eval(args->checkpoints, args->data, args->limit, args->device,
                                 args->json);
             }};
 }
@@ -537,17 +607,20 @@ Subcommand add_bench(CLI::App& app) {
 
 Subcommand add_predict(CLI::App& app) {
     struct Args {
-        std::string checkpoint;
+        std::vector<std::string> checkpoints;
         std::vector<std::string> images;
         bool json = false;
     };
     auto args = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("predict", "classify image files (PNG, JPEG, PGM)");
-    cmd->add_option("--checkpoint", args->checkpoint,
-                    "a .pth state_dict (default: the bundled Model_3)");
+    // One value per --checkpoint, so the image files after it stay images.
+    cmd->add_option("--checkpoint", args->checkpoints,
+                    "a .pth state_dict (default: the bundled Model_3); repeat it to ask an "
+                    "ensemble (mean of the members' probabilities; models may differ)")
+        ->allow_extra_args(false);
     cmd->add_option("images", args->images, "image files")->required();
     cmd->add_flag("--json", args->json, "print JSON");
-    return {cmd, [args] { return run_predict(args->checkpoint, args->images, args->json); }};
+    return {cmd, [args] { return run_predict(args->checkpoints, args->images, args->json); }};
 }
 
 Subcommand add_drawn_eval(CLI::App& app) {

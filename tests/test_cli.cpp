@@ -266,6 +266,75 @@ private Q_SLOTS:
         QVERIFY(records_a == records_b);
     }
 
+    // Several --checkpoint: the ensemble is scored and each member listed; models may differ. An
+    // ensemble of one checkpoint twice scores exactly as that checkpoint alone.
+    void evalScoresAnEnsemble() {
+        if (!have_data()) QSKIP("MNIST not fetched");
+        QTemporaryDir dir;
+        const QString bundled = MNIST_SOURCE_DIR "/resources/best_Model_3.pth";
+        const QString untrained = save_untrained(dir.path());
+        const QStringList common = {"--data", MNIST_DATA_DIR, "--limit-test", "300", "--json"};
+        const Run mixed =
+            cli(QStringList{"eval", "--checkpoint", bundled, "--checkpoint", untrained} + common);
+        QCOMPARE(mixed.code, 0);
+        const auto report = parse(mixed).object();
+        QCOMPARE(report["count"].toInt(), 300);
+        const auto members = report["members"].toArray();
+        QCOMPARE(members.size(), 2);
+        QCOMPARE(members[0].toObject()["checkpoint"].toString(), bundled);
+        QCOMPARE(members[1].toObject()["checkpoint"].toString(), untrained);
+        QVERIFY(members[0].toObject()["accuracy"].toDouble() > 90.0);
+        QVERIFY(members[1].toObject()["accuracy"].toDouble() < 50.0);
+        const double accuracy = report["accuracy"].toDouble();
+        QVERIFY2(accuracy > 0.0 && accuracy <= 100.0, qPrintable(QString::number(accuracy)));
+
+        const Run alone = cli(QStringList{"eval", "--checkpoint", bundled} + common);
+        const Run twice =
+            cli(QStringList{"eval", "--checkpoint", bundled, "--checkpoint", bundled} + common);
+        QCOMPARE(twice.code, 0);
+        QVERIFY(!parse(alone).object().contains("members"));
+        QCOMPARE(parse(twice).object()["accuracy"].toDouble(),
+                 parse(alone).object()["accuracy"].toDouble());
+    }
+
+    // A member that does not load is named, before any scoring; exit 2.
+    void evalNamesAMissingMember() {
+        QTemporaryDir dir;
+        const QString missing = dir.path() + "/second.pth";
+        const Run r = cli({"eval", "--checkpoint", MNIST_SOURCE_DIR "/resources/best_Model_3.pth",
+                           "--checkpoint", missing, "--data", MNIST_DATA_DIR});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(missing), qPrintable(r.err));
+    }
+
+    // predict with two checkpoints lists each member's vote; the same checkpoint twice answers
+    // exactly as it does alone, and the image after --checkpoint stays an image.
+    void predictAsksAnEnsemble() {
+        QTemporaryDir dir;
+        const QString bundled = MNIST_SOURCE_DIR "/resources/best_Model_3.pth";
+        const QString untrained = save_untrained(dir.path());
+        const QString image = MNIST_SOURCE_DIR "/resources/mnist-studio.png";
+        const Run mixed =
+            cli({"predict", "--checkpoint", bundled, "--checkpoint", untrained, image, "--json"});
+        QCOMPARE(mixed.code, 0);
+        const auto items = parse(mixed).array();
+        QCOMPARE(items.size(), 1);
+        const auto members = items[0].toObject()["members"].toArray();
+        QCOMPARE(members.size(), 2);
+        QCOMPARE(members[1].toObject()["checkpoint"].toString(), untrained);
+        QVERIFY(members[0].toObject().contains("digit"));
+
+        const auto alone =
+            parse(cli({"predict", "--checkpoint", bundled, image, "--json"})).array()[0].toObject();
+        const auto twice = parse(cli({"predict", "--checkpoint", bundled, "--checkpoint", bundled,
+                                      image, "--json"}))
+                               .array()[0]
+                               .toObject();
+        QVERIFY(!alone.contains("members"));
+        QCOMPARE(twice["digit"].toInt(), alone["digit"].toInt());
+        QCOMPARE(twice["confidence"].toDouble(), alone["confidence"].toDouble());
+    }
+
     // Each unreadable image is named and skipped; the readable ones are still predicted; exit 2.
     void predictGoesOnPastBadImages() {
         QTemporaryDir dir;

@@ -27,8 +27,8 @@ std::string text(double v) {
 std::map<std::string, std::string> members(const mnist::TrainOptions& o) {
     const auto& [model, epochs, batch_size, lr, seed, threads, device, optimizer, weight_decay,
                  momentum, nesterov, scheduler, max_lr, plateau_factor, plateau_patience, step_size,
-                 step_gamma, ema_decay, augment, augmentation, data_dir, val_split, limit_train,
-                 limit_test, out_dir] = o;
+                 step_gamma, ema_decay, early_stop, augment, augmentation, data_dir, val_split,
+                 limit_train, limit_test, out_dir] = o;
     return {{"model", model},
             {"epochs", std::to_string(epochs)},
             {"batch_size", std::to_string(batch_size)},
@@ -47,6 +47,7 @@ std::map<std::string, std::string> members(const mnist::TrainOptions& o) {
             {"step_size", std::to_string(step_size)},
             {"step_gamma", text(step_gamma)},
             {"ema_decay", text(ema_decay)},
+            {"early_stop", std::to_string(early_stop)},
             {"augment", augment ? "true" : "false"},
             {"augment_degrees", text(augmentation.degrees())},
             {"augment_translate", text(augmentation.translate())},

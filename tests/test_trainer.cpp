@@ -184,10 +184,36 @@ private Q_SLOTS:
         StopAfter observer(stop, 40);  // epoch 1 has 32 batches: stop 8 batches into epoch 2
         const auto r = mnist::train(options, &observer, &stop);
         QVERIFY(r.stopped);
+        QCOMPARE(r.ended, std::string("stopped"));
         QCOMPARE(observer.batches(), 40);
         QCOMPARE(r.epochs.size(), std::size_t{1});
         // The best checkpoint of the finished epoch stays and loads.
         QVERIFY(mnist::load_model_checkpoint(r.checkpoint).net);
+    }
+
+    // A learning rate too small to move Model_1's weights (it has no batch norm statistics to
+    // drift) cannot improve validation accuracy after epoch 1: patience 1 ends the run at epoch 2.
+    void earlyStopEndsARunThatStopsImproving() {
+        QTemporaryDir dir;
+        auto options = slice_options(dir);
+        options.epochs = 4;
+        options.limit_train = 512;
+        options.lr = 1e-12;
+        options.scheduler = mnist::SchedulerKind::None;
+        options.augment = false;
+        options.early_stop = 1;
+        const auto r = mnist::train(options);
+        QCOMPARE(r.ended, std::string("early-stopped"));
+        QVERIFY(!r.stopped);
+        QCOMPARE(r.epochs.size(), std::size_t{2});
+        QCOMPARE(r.best_epoch, 1);
+        QVERIFY(!r.epochs[1].improved);
+
+        // Patience 0 is off: the same run trains every epoch.
+        options.early_stop = 0;
+        const auto all = mnist::train(options);
+        QCOMPARE(all.ended, std::string("finished"));
+        QCOMPARE(all.epochs.size(), std::size_t{4});
     }
 
     void validationSplitScoresTheTestSetAtTheEnd() {

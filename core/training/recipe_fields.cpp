@@ -280,6 +280,10 @@ std::vector<RecipeField> make_fields() {
             .form_range(0.0, 0.9999)
             .look(4, 0.001)
             .special("off"),
+        integer("early_stop", "early-stop", "early-stop patience", &TrainOptions::early_stop)
+            .help("stop when validation accuracy has not improved for N epochs (0: off, the "
+                  "default)")
+            .valid(at_least(0), true),
         flag("augment", "augment", "augmentation", &TrainOptions::augment)
             .help("random affine batch augmentation (default: the model's recipe)")
             .negation("no-augment", "train without augmentation")

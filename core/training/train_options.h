@@ -37,6 +37,9 @@ struct TrainOptions {
     // step (e.g. 0.999) instead of the last step's weights.
     double ema_decay = 0.0;
 
+    // > 0: end the run when validation accuracy has not improved for this many epochs.
+    int early_stop = 0;
+
     bool augment = false;
     AugmentOptions augmentation;
 

@@ -269,12 +269,14 @@ TrainResult train(const TrainOptions& options, TrainObserver* observer,
 
     RunClock clock;
     clock.images_total = n * options.epochs;
+    int epochs_without_gain = 0;  // since the last new best validation accuracy
     for (int epoch = 1; epoch <= options.epochs; ++epoch) {
         const auto epoch_begin = Clock::now();
         EpochMetrics metrics;
         metrics.epoch = epoch;
         if (!train_epoch(state, data, options, device, epoch, clock, report, stop, metrics)) {
             result.stopped = true;
+            result.ended = "stopped";
             break;
         }
         validate_and_checkpoint(state, data, options, device, best_path, metrics, result);
@@ -282,6 +284,12 @@ TrainResult train(const TrainOptions& options, TrainObserver* observer,
         history.append(metrics);
         result.epochs.push_back(metrics);
         report.on_epoch(metrics);
+        epochs_without_gain = metrics.improved ? 0 : epochs_without_gain + 1;
+        if (options.early_stop > 0 && epochs_without_gain >= options.early_stop &&
+            epoch < options.epochs) {
+            result.ended = "early-stopped";
+            break;
+        }
     }
 
     if (options.val_split > 0 && !result.checkpoint.empty()) {

@@ -30,6 +30,9 @@ struct TrainResult {
     std::string checkpoint;          // best_<Model>.pth (empty if no epoch finished)
     std::string history;             // history_<Model>.csv
     bool stopped = false;            // the stop flag ended the run early
+    // Why the run ended: "finished" (all epochs), "stopped" (the stop flag) or "early-stopped"
+    // (no better validation accuracy for options.early_stop epochs).
+    std::string ended = "finished";
 };
 
 // Throws InvalidArgument naming the first value of `options` that training would refuse (NaN,
