@@ -3,11 +3,11 @@
 #include <QAction>
 #include <QHBoxLayout>
 #include <QImageReader>
+#include <QKeySequence>
 #include <QLabel>
+#include <QPainter>
 #include <QToolButton>
 #include <QVBoxLayout>
-
-#include <QPainter>
 
 #include <algorithm>
 
@@ -74,9 +74,10 @@ DrawPredictPage::DrawPredictPage(const DrawPredictActions& actions, QWidget* par
     }
     show_saliency_ = new QAction(tr("Show saliency"), this);
     show_saliency_->setCheckable(true);
+    show_saliency_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));  // "heat"
     show_saliency_->setToolTip(
         tr("Tint the drawing where the prediction is most sensitive (gradient saliency, as on "
-           "the Inside tab)"));
+           "the Inside tab). Ctrl+H"));
     auto* saliency_button = new QToolButton;
     saliency_button->setDefaultAction(show_saliency_);
     buttons->addWidget(saliency_button);
