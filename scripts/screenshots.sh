@@ -6,7 +6,6 @@
 #   augmentation_preview.png            the model panel: summary, recipe, augmentation preview
 #   draw_and_predict.png                a digit drawn on the canvas and its prediction
 #   draw_saliency.png                   the same with "Show saliency" (Ctrl+H): the heat map on it
-#   draw_saliency.png                   the same with "Show saliency" (Ctrl+H): the heat map on it
 #   inside_feature_maps.png             the Inside tab: what the first stage makes of that digit
 #   inside_mistakes.png                 the Inside tab: the test set's confusion matrix and mistakes
 #   photo_predict.png                   a phone-like photo opened with "Open image…" and the
@@ -209,10 +208,6 @@ if [ "$size" = 1280x800 ]; then
     sleep 1
     draw_two
     shoot draw_and_predict.png
-    xdotool key ctrl+h  # "Show saliency", off again before the Inside tab
-    sleep 2
-    shoot draw_saliency.png
-    xdotool key ctrl+h
     xdotool key ctrl+h  # "Show saliency", off again before the Inside tab
     sleep 2
     shoot draw_saliency.png
