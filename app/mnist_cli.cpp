@@ -197,9 +197,9 @@ int run_train(const TrainFlags& flags) {
                     r.best_val_acc, r.checkpoint.c_str());
         if (r.test_acc) std::printf("Test accuracy of the best checkpoint: %.2f%%\n", *r.test_acc);
         if (r.ended == "early-stopped")
-            std::printf("Stopped early after epoch %zu: no better validation accuracy for %d "
-                        "epochs\n",
-                        r.epochs.size(), options.early_stop);
+            std::printf("Stopped early after epoch %zu: no better validation accuracy in the "
+                        "last %d epoch%s\n",
+                        r.epochs.size(), options.early_stop, options.early_stop == 1 ? "" : "s");
         return 0;
     }
     json epochs = json::array();
