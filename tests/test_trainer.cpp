@@ -414,7 +414,7 @@ private Q_SLOTS:
         QTest::newRow("nesterov, no momentum") << "nesterov"
                                                << "Nesterov";
         QTest::newRow("step size 0") << "step size 0"
-                                     << "step_size";
+                                     << "step size";
         QTest::newRow("out under a file") << "out under a file"
                                           << "cannot be created";
     }

@@ -20,6 +20,7 @@
 #include "ui/training_page.h"
 
 using mnist::ui::TrainingCharts;
+using mnist::ui::TrainingPage;
 
 namespace {
 
