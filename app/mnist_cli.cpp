@@ -13,21 +13,21 @@
 
 #include "app/inspect_command.h"
 #include "app/progress_bar.h"
-#include "core/training/recipe_fields.h"
-#include "core/training/recipes.h"
-#include "core/evaluation/benchmark.h"
 #include "core/checkpoint/bundled_model.h"
 #include "core/data/data_location.h"
-#include "core/evaluation/drawn_digits.h"
 #include "core/errors.h"
+#include "core/evaluation/benchmark.h"
+#include "core/evaluation/drawn_digits.h"
 #include "core/evaluation/ensemble_eval.h"
 #include "core/evaluation/evaluation.h"
 #include "core/evaluation/experiment.h"
+#include "core/inference/ensemble.h"
 #include "core/inference/image_file.h"
+#include "core/inference/predictor.h"
 #include "core/models/model_registry.h"
 #include "core/models/model_summary.h"
-#include "core/inference/ensemble.h"
-#include "core/inference/predictor.h"
+#include "core/training/recipe_fields.h"
+#include "core/training/recipes.h"
 #include "core/training/trainer.h"
 
 using nlohmann::json;
@@ -197,9 +197,10 @@ int run_train(const TrainFlags& flags) {
                     r.best_val_acc, r.checkpoint.c_str());
         if (r.test_acc) std::printf("Test accuracy of the best checkpoint: %.2f%%\n", *r.test_acc);
         if (r.ended == "early-stopped")
-            std::printf("Stopped early after epoch %zu: no better validation accuracy in the "
-                        "last %d epoch%s\n",
-                        r.epochs.size(), options.early_stop, options.early_stop == 1 ? "" : "s");
+            std::printf(
+                "Stopped early after epoch %zu: no better validation accuracy in the "
+                "last %d epoch%s\n",
+                r.epochs.size(), options.early_stop, options.early_stop == 1 ? "" : "s");
         return 0;
     }
     json epochs = json::array();
@@ -290,12 +291,9 @@ int run_ensemble_eval(const std::vector<std::string>& checkpoints, const std::st
             members.push_back({{"checkpoint", checkpoints[i]},
                                {"accuracy", e.members[i].accuracy},
                                {"loss", e.members[i].loss}});
-        std::cout << json{{"count", r.count},
-                          {"accuracy", r.accuracy},
-                          {"loss", r.loss},
-                          {"class_accuracy", r.class_accuracy},
-                          {"confusion", r.confusion},
-                          {"members", members}}
+        std::cout << json{{"count", r.count},         {"accuracy", r.accuracy},
+                          {"loss", r.loss},           {"class_accuracy", r.class_accuracy},
+                          {"confusion", r.confusion}, {"members", members}}
                          .dump(2)
                   << "\n";
         return 0;
@@ -361,10 +359,10 @@ int run_predict(std::vector<std::string> checkpoints, const std::vector<std::str
                 json members = json::array();
                 for (std::size_t i = 0; i < checkpoints.size(); ++i) {
                     const mnist::Prediction& m = answer.members[i];
-                    members.push_back({{"checkpoint", checkpoints[i]},
-                                       {"digit", m.blank ? json(nullptr) : json(m.digit)},
-                                       {"confidence",
-                                        m.blank ? json(nullptr) : json(m.confidence)}});
+                    members.push_back(
+                        {{"checkpoint", checkpoints[i]},
+                         {"digit", m.blank ? json(nullptr) : json(m.digit)},
+                         {"confidence", m.blank ? json(nullptr) : json(m.confidence)}});
                 }
                 item["members"] = members;
             }
@@ -530,7 +528,8 @@ Subcommand add_summary(CLI::App& app) {
 
 Subcommand add_train(CLI::App& app) {
     auto flags = std::make_shared<TrainFlags>();
-    auto* cmd = app.add_subcommand("train", "train a model, saving best_<Model>.pth as it improves");
+    auto* cmd =
+        app.add_subcommand("train", "train a model, saving best_<Model>.pth as it improves");
     add_train_flags(cmd, *flags);
     return {cmd, [flags] { return run_train(*flags); }};
 }
@@ -686,9 +685,8 @@ int main(int argc, char** argv) {
     CLI::App app{"mnist-cli: train, inspect and use small CNNs on MNIST"};
     app.require_subcommand(1);
     const std::vector<Subcommand> subcommands = {
-        add_models(app), add_summary(app), add_train(app),   add_experiment(app),
-        add_eval(app),   add_bench(app),   add_predict(app), add_drawn_eval(app),
-        add_inspect(app)};
+        add_models(app), add_summary(app), add_train(app),      add_experiment(app), add_eval(app),
+        add_bench(app),  add_predict(app), add_drawn_eval(app), add_inspect(app)};
 
     try {
         app.parse(argc, argv);

@@ -29,11 +29,13 @@ ProgressPrinter::ProgressPrinter(std::FILE* out) : out_(out), live_(::isatty(STD
 
 void ProgressPrinter::on_start(const mnist::TrainStart& s) {
     epochs_ = s.epochs;
-    std::fprintf(out_, "Training %s (%lld parameters) on %s with %d thread%s: %lld images, %lld batches/epoch, "
-                 "validating on %s\n",
-                 s.model.c_str(), static_cast<long long>(s.params), s.device.c_str(), s.threads,
-                 s.threads == 1 ? "" : "s", static_cast<long long>(s.train_size),
-                 static_cast<long long>(s.batches_per_epoch), s.validation.c_str());
+    std::fprintf(
+        out_,
+        "Training %s (%lld parameters) on %s with %d thread%s: %lld images, %lld batches/epoch, "
+        "validating on %s\n",
+        s.model.c_str(), static_cast<long long>(s.params), s.device.c_str(), s.threads,
+        s.threads == 1 ? "" : "s", static_cast<long long>(s.train_size),
+        static_cast<long long>(s.batches_per_epoch), s.validation.c_str());
     std::fflush(out_);
 }
 
@@ -46,17 +48,19 @@ void ProgressPrinter::on_batch(const mnist::BatchProgress& p) {
     constexpr int kWidth = 30;
     const int filled = static_cast<int>(kWidth * p.batch / p.batches);
     const std::string bar = std::string(filled, '#') + std::string(kWidth - filled, '.');
-    std::fprintf(stderr, "\r\033[KEpoch %2d/%d [%s] %3lld%%  loss %.4f  acc %6.2f%%  %5.0f img/s  ETA %s",
-                 p.epoch, p.epochs, bar.c_str(), static_cast<long long>(100 * p.batch / p.batches),
-                 p.running_loss, p.running_acc, p.images_per_sec, format_duration(p.eta_seconds).c_str());
+    std::fprintf(
+        stderr, "\r\033[KEpoch %2d/%d [%s] %3lld%%  loss %.4f  acc %6.2f%%  %5.0f img/s  ETA %s",
+        p.epoch, p.epochs, bar.c_str(), static_cast<long long>(100 * p.batch / p.batches),
+        p.running_loss, p.running_acc, p.images_per_sec, format_duration(p.eta_seconds).c_str());
     std::fflush(stderr);
 }
 
 void ProgressPrinter::on_epoch(const mnist::EpochMetrics& m) {
     if (live_) std::fprintf(stderr, "\r\033[K");
-    std::fprintf(out_,
-                 "Epoch %2d/%d  train loss %.4f acc %.2f%%  val loss %.4f acc %.2f%%  lr %.2e  %.1fs%s\n",
-                 m.epoch, epochs_, m.train_loss, m.train_acc, m.val_loss, m.val_acc, m.lr, m.seconds,
-                 m.improved ? "  * best, saved" : "");
+    std::fprintf(
+        out_,
+        "Epoch %2d/%d  train loss %.4f acc %.2f%%  val loss %.4f acc %.2f%%  lr %.2e  %.1fs%s\n",
+        m.epoch, epochs_, m.train_loss, m.train_acc, m.val_loss, m.val_acc, m.lr, m.seconds,
+        m.improved ? "  * best, saved" : "");
     std::fflush(out_);
 }

@@ -16,8 +16,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "core/training/recipes.h"
 #include "core/data/data_location.h"
+#include "core/training/recipes.h"
 #include "core/training/trainer.h"
 #include "ui/main_window.h"
 #include "ui/model_panel.h"

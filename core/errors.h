@@ -9,33 +9,33 @@ namespace mnist {
 
 // A data file (IDX, image) is missing, truncated or malformed.
 class DataError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // A checkpoint cannot be written, read, or does not fit the architecture.
 class CheckpointError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // Training stopped because the loss or the weights became NaN or infinite: almost always a
 // learning rate (or another setting) too large for the model. Nothing of the run is saved after it.
 class TrainingDiverged : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // A long job (scoring the test set for the Inside views) was stopped by its caller's progress
 // callback; nothing it computed is returned.
 class Cancelled : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // A user-supplied value (option, model name, device) is invalid.
 class InvalidArgument : public std::invalid_argument {
-public:
+  public:
     using std::invalid_argument::invalid_argument;
 };
 

@@ -14,10 +14,10 @@
 #include <limits>
 #include <random>
 
+#include "checkpoint_test_support.h"
 #include "core/checkpoint/checkpoint.h"
 #include "core/errors.h"
 #include "core/models/model_factory.h"
-#include "checkpoint_test_support.h"
 
 using namespace std::string_literals;
 
@@ -77,11 +77,11 @@ mnist::CheckpointMeta meta_for(const std::string& model) {
 class TestCheckpoint : public QObject {
     Q_OBJECT
 
-private:
+  private:
     QTemporaryDir dir_;
     std::string path(const char* name) const { return (dir_.path() + "/" + name).toStdString(); }
 
-private Q_SLOTS:
+  private Q_SLOTS:
     void roundTripReproducesOutputs() {
         torch::manual_seed(7);
         auto net = mnist::make_model("Model_3");
@@ -440,8 +440,9 @@ private Q_SLOTS:
         // A regular file where the directory should be: the write cannot succeed.
         const std::string blocker = path("blocker");
         std::ofstream(blocker) << "x";
-        QVERIFY_THROWS_EXCEPTION(mnist::CheckpointError,
-                                 mnist::save_checkpoint(*net, blocker + "/best_Model_1.pth", meta_for("Model_1")));
+        QVERIFY_THROWS_EXCEPTION(
+            mnist::CheckpointError,
+            mnist::save_checkpoint(*net, blocker + "/best_Model_1.pth", meta_for("Model_1")));
     }
 };
 

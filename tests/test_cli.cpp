@@ -11,16 +11,16 @@
 #include <cstring>
 #include <filesystem>
 
-#include "core/inference/photo_cleanup.h"
 #include <fstream>
 #include <limits>
+#include "core/inference/photo_cleanup.h"
 
+#include "checkpoint_test_support.h"
 #include "core/checkpoint/checkpoint.h"
 #include "core/image/image_encoding.h"
-#include "core/models/model_summary.h"
 #include "core/models/model_factory.h"
+#include "core/models/model_summary.h"
 #include "core/training/recipe_fields.h"
-#include "checkpoint_test_support.h"
 
 namespace {
 
@@ -76,7 +76,7 @@ QJsonDocument parse(const Run& r) {
 class TestCli : public QObject {
     Q_OBJECT
 
-private Q_SLOTS:
+  private Q_SLOTS:
     void summaryJson() {
         const Run r = cli({"summary", "--model", "Model_1", "--json"});
         QCOMPARE(r.code, 0);
@@ -100,11 +100,14 @@ private Q_SLOTS:
     }
 
     void recipeAugmentationIsKeptUnlessSwitchedOff() {
-        if (!std::filesystem::exists(MNIST_DATA_DIR "/train-images-idx3-ubyte")) QSKIP("MNIST not fetched");
+        if (!std::filesystem::exists(MNIST_DATA_DIR "/train-images-idx3-ubyte"))
+            QSKIP("MNIST not fetched");
         QTemporaryDir dir;
-        const QStringList tiny = {"experiment", "--model", "Model_3", "--seeds", "1", "--epochs", "1",
-                                  "--limit-train", "128", "--limit-test", "50", "--data", MNIST_DATA_DIR,
-                                  "--out", dir.path(), "--markdown"};
+        const QStringList tiny = {
+            "experiment", "--model", "Model_3",       "--seeds", "1",
+            "--epochs",   "1",       "--limit-train", "128",     "--limit-test",
+            "50",         "--data",  MNIST_DATA_DIR,  "--out",   dir.path(),
+            "--markdown"};
         const Run recipe = cli(tiny);
         QCOMPARE(recipe.code, 0);
         QVERIFY2(recipe.out.contains("augmentation (rotate"), recipe.out.constData());
@@ -119,11 +122,15 @@ private Q_SLOTS:
         QTest::addColumn<QString>("needle");
         QTest::newRow("unknown model") << QStringList{"summary", "--model", "Model_7"} << "Model_7";
         QTest::newRow("unknown flag") << QStringList{"train", "--epoks", "3"} << "--epoks";
-        QTest::newRow("bad scheduler") << QStringList{"train", "--scheduler", "cosine", "--epochs", "1"} << "cosine";
-        QTest::newRow("bad device") << QStringList{"train", "--device", "tpu", "--epochs", "1"} << "tpu";
+        QTest::newRow("bad scheduler")
+            << QStringList{"train", "--scheduler", "cosine", "--epochs", "1"} << "cosine";
+        QTest::newRow("bad device")
+            << QStringList{"train", "--device", "tpu", "--epochs", "1"} << "tpu";
         QTest::newRow("zero epochs") << QStringList{"train", "--epochs", "0"} << "epochs";
-        QTest::newRow("missing data dir") << QStringList{"train", "--data", "/nonexistent/mnist"} << "/nonexistent/mnist";
-        QTest::newRow("missing checkpoint") << QStringList{"eval", "--checkpoint", "/tmp/none.pth"} << "/tmp/none.pth";
+        QTest::newRow("missing data dir")
+            << QStringList{"train", "--data", "/nonexistent/mnist"} << "/nonexistent/mnist";
+        QTest::newRow("missing checkpoint")
+            << QStringList{"eval", "--checkpoint", "/tmp/none.pth"} << "/tmp/none.pth";
         QTest::newRow("missing image")
             << QStringList{"predict", "--checkpoint", "/tmp/none.pth", "/tmp/none.png"} << "none";
         QTest::newRow("no subcommand") << QStringList{} << "subcommand";
@@ -173,14 +180,16 @@ private Q_SLOTS:
     void outOfRangeValueGetsTheTablesMessage() {
         if (!have_data()) QSKIP("MNIST not fetched");
         QTemporaryDir dir;
-        for (const char* key : {"augment_degrees", "augment_stroke", "ema_decay", "augment_shear"}) {
+        for (const char* key :
+             {"augment_degrees", "augment_stroke", "ema_decay", "augment_shear"}) {
             const mnist::RecipeField& field = mnist::recipe_field(key);
             const double bad = field.valid.max + 1;
-            const Run r = cli({"train", "--" + QString::fromStdString(field.flag),
-                               QString::number(bad), "--data", MNIST_DATA_DIR, "--out", dir.path()});
+            const Run r =
+                cli({"train", "--" + QString::fromStdString(field.flag), QString::number(bad),
+                     "--data", MNIST_DATA_DIR, "--out", dir.path()});
             QCOMPARE(r.code, 2);
-            QCOMPARE(r.err, QString::fromStdString("mnist-cli: " + mnist::range_problem(field, bad) +
-                                                   "\n"));
+            QCOMPARE(r.err, QString::fromStdString(
+                                "mnist-cli: " + mnist::range_problem(field, bad) + "\n"));
         }
     }
 
@@ -400,11 +409,12 @@ private Q_SLOTS:
     }
 
     void trainEvalPredictRoundTrip() {
-        if (!std::filesystem::exists(MNIST_DATA_DIR "/train-images-idx3-ubyte")) QSKIP("MNIST not fetched");
+        if (!std::filesystem::exists(MNIST_DATA_DIR "/train-images-idx3-ubyte"))
+            QSKIP("MNIST not fetched");
         QTemporaryDir dir;
-        const Run train = cli({"train", "--model", "Model_1", "--epochs", "2", "--limit-train", "2048",
-                               "--limit-test", "500", "--data", MNIST_DATA_DIR, "--out", dir.path(),
-                               "--threads", "2", "--json"});
+        const Run train = cli({"train", "--model", "Model_1", "--epochs", "2", "--limit-train",
+                               "2048", "--limit-test", "500", "--data", MNIST_DATA_DIR, "--out",
+                               dir.path(), "--threads", "2", "--json"});
         QCOMPARE(train.code, 0);
         const auto report = parse(train).object();
         QCOMPARE(report["model"].toString(), QString("Model_1"));
@@ -412,7 +422,8 @@ private Q_SLOTS:
         QCOMPARE(report["device"].toString(), QString("cpu"));
         const auto epochs = report["epochs"].toArray();
         QCOMPARE(epochs.size(), 2);
-        for (const char* key : {"epoch", "train_loss", "train_acc", "val_loss", "val_acc", "lr", "seconds"}) {
+        for (const char* key :
+             {"epoch", "train_loss", "train_acc", "val_loss", "val_acc", "lr", "seconds"}) {
             QVERIFY2(epochs[0].toObject().contains(key), key);
         }
         QVERIFY(report["best_val_acc"].toDouble() > 50.0);

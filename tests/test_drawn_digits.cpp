@@ -9,11 +9,11 @@
 #include <filesystem>
 #include <string>
 
-#include "core/inference/digit_preprocess.h"
-#include "core/evaluation/drawn_digits.h"
 #include "core/errors.h"
-#include "core/inference/image_file.h"
+#include "core/evaluation/drawn_digits.h"
 #include "core/evaluation/paper_photo.h"
+#include "core/inference/digit_preprocess.h"
+#include "core/inference/image_file.h"
 #include "core/inference/photo_cleanup.h"
 #include "core/inference/predictor.h"
 

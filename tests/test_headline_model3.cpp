@@ -11,7 +11,7 @@
 class TestHeadlineModel3 : public QObject {
     Q_OBJECT
 
-private Q_SLOTS:
+  private Q_SLOTS:
     void model3ReachesTheSeedsClaim() {
         if (!std::filesystem::exists(MNIST_DATA_DIR "/train-images-idx3-ubyte")) {
             QSKIP("MNIST not fetched (scripts/fetch_data.sh)");

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "core/errors.h"
 #include "core/data/idx_file.h"
+#include "core/errors.h"
 
 namespace {
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "core/errors.h"
 #include "core/data/idx_file.h"
 #include "core/data/mnist_dataset.h"
+#include "core/errors.h"
 
 namespace {
 

@@ -10,7 +10,7 @@
 class TestModels : public QObject {
     Q_OBJECT
 
-private Q_SLOTS:
+  private Q_SLOTS:
     void registryListsThreeModels() {
         QCOMPARE(mnist::model_names(), (std::vector<std::string>{"Model_1", "Model_2", "Model_3"}));
         for (const auto& info : mnist::model_infos()) QVERIFY(info.description.size() > 100);
@@ -37,7 +37,8 @@ private Q_SLOTS:
 
     void forwardShapes_data() {
         QTest::addColumn<QString>("model");
-        for (const auto& name : mnist::model_names()) QTest::newRow(name.c_str()) << QString::fromStdString(name);
+        for (const auto& name : mnist::model_names())
+            QTest::newRow(name.c_str()) << QString::fromStdString(name);
     }
     void forwardShapes() {
         QFETCH(QString, model);
@@ -52,9 +53,11 @@ private Q_SLOTS:
 
     void model1StateDictKeysMatchPyTorch() {
         std::vector<std::string> keys;
-        for (const auto& p : mnist::make_model("Model_1")->named_parameters()) keys.push_back(p.key());
-        QCOMPARE(keys, (std::vector<std::string>{"conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
-                                                 "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"}));
+        for (const auto& p : mnist::make_model("Model_1")->named_parameters())
+            keys.push_back(p.key());
+        QCOMPARE(keys, (std::vector<std::string>{"conv1.weight", "conv1.bias", "conv2.weight",
+                                                 "conv2.bias", "fc1.weight", "fc1.bias",
+                                                 "fc2.weight", "fc2.bias"}));
     }
 
     void batchNormBuffersAreSaved() {
@@ -75,7 +78,8 @@ private Q_SLOTS:
         std::int64_t sum = 0;
         for (const auto& l : s.layers) sum += l.params;
         QCOMPARE(sum, s.total_params);
-        const auto fc1 = std::find_if(s.layers.begin(), s.layers.end(), [](auto& l) { return l.name == "fc1"; });
+        const auto fc1 =
+            std::find_if(s.layers.begin(), s.layers.end(), [](auto& l) { return l.name == "fc1"; });
         QVERIFY(fc1 != s.layers.end());
         QCOMPARE(fc1->params, std::int64_t{25120});
         QCOMPARE(s.layers.back().output_shape, (std::vector<std::int64_t>{1, 10}));
@@ -89,7 +93,8 @@ private Q_SLOTS:
     void summaryOfModel3EndsInGlobalPooling() {
         const auto s = mnist::summarize_model("Model_3");
         QVERIFY(s.total_params < 8000);
-        const auto gap = std::find_if(s.layers.begin(), s.layers.end(), [](auto& l) { return l.name == "gap"; });
+        const auto gap =
+            std::find_if(s.layers.begin(), s.layers.end(), [](auto& l) { return l.name == "gap"; });
         QVERIFY(gap != s.layers.end());
         QCOMPARE(gap->output_shape, (std::vector<std::int64_t>{1, 16, 1, 1}));
     }

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "core/inference/digit_preprocess.h"
 #include "core/evaluation/drawn_digits.h"
 #include "core/evaluation/paper_photo.h"
+#include "core/inference/digit_preprocess.h"
 #include "core/inference/photo_cleanup.h"
 #include "core/inference/predictor.h"
 

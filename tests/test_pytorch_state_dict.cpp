@@ -13,11 +13,11 @@
 #include <map>
 #include <string>
 
+#include "checkpoint_test_support.h"
 #include "core/checkpoint/checkpoint.h"
+#include "core/checkpoint/pytorch_state_dict_reader.h"
 #include "core/errors.h"
 #include "core/models/model_factory.h"
-#include "core/checkpoint/pytorch_state_dict_reader.h"
-#include "checkpoint_test_support.h"
 
 using namespace std::string_literals;
 

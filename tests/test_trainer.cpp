@@ -17,14 +17,16 @@
 #include <limits>
 #include <vector>
 
-#include "core/training/recipes.h"
 #include "core/checkpoint/checkpoint.h"
 #include "core/errors.h"
+#include "core/training/recipes.h"
 #include "core/training/trainer.h"
 
 namespace {
 
-bool have_data() { return std::filesystem::exists(MNIST_DATA_DIR "/train-images-idx3-ubyte"); }
+bool have_data() {
+    return std::filesystem::exists(MNIST_DATA_DIR "/train-images-idx3-ubyte");
+}
 
 mnist::TrainOptions slice_options(const QTemporaryDir& dir) {
     mnist::TrainOptions o = mnist::recommended_options("Model_1");
@@ -39,14 +41,14 @@ mnist::TrainOptions slice_options(const QTemporaryDir& dir) {
 
 // Sets the stop flag after a given number of batches and counts what it saw.
 class StopAfter : public mnist::TrainObserver {
-public:
+  public:
     StopAfter(std::atomic<bool>& flag, int batches) : flag_(flag), stop_at_(batches) {}
     void on_batch(const mnist::BatchProgress&) override {
         if (++batches_ == stop_at_) flag_ = true;
     }
     int batches() const { return batches_; }
 
-private:
+  private:
     std::atomic<bool>& flag_;
     int stop_at_;
     int batches_ = 0;
@@ -125,7 +127,7 @@ ChildRun run_limited_child(const QString& dir, const QStringList& limits) {
 class TestTrainer : public QObject {
     Q_OBJECT
 
-private Q_SLOTS:
+  private Q_SLOTS:
     void init() {
         if (!have_data()) QSKIP("MNIST not fetched (scripts/fetch_data.sh)");
     }
@@ -135,7 +137,8 @@ private Q_SLOTS:
         const auto r = mnist::train(slice_options(dir));
         QCOMPARE(r.epochs.size(), std::size_t{2});
         QVERIFY2(r.epochs[1].train_loss < r.epochs[0].train_loss,
-                 qPrintable(QString("%1 -> %2").arg(r.epochs[0].train_loss).arg(r.epochs[1].train_loss)));
+                 qPrintable(
+                     QString("%1 -> %2").arg(r.epochs[0].train_loss).arg(r.epochs[1].train_loss)));
         // Chance is 10 %; 64 batches of Adam on Model_1 land in the 80s.
         QVERIFY2(r.epochs[1].val_acc > 75.0, qPrintable(QString::number(r.epochs[1].val_acc)));
         QCOMPARE(r.start.train_size, std::int64_t{4096});
@@ -295,11 +298,11 @@ private Q_SLOTS:
             QFAIL("a diverging run finished");
         } catch (const mnist::TrainingDiverged& e) {
             const QString why = e.what();
-            const QRegularExpressionMatch batch =
-                QRegularExpression("batch (\\d+)").match(why);
+            const QRegularExpressionMatch batch = QRegularExpression("batch (\\d+)").match(why);
             QVERIFY2(batch.hasMatch(), e.what());
             const int diverged = batch.captured(1).toInt();
-            // Every batch before it was reported, none after; and not the 10th (the first readback).
+            // Every batch before it was reported, none after; and not the 10th (the first
+            // readback).
             QCOMPARE(observer.batches(), diverged - 1);
             QVERIFY2(diverged > 1 && diverged < 10, e.what());
         }
@@ -377,8 +380,7 @@ private Q_SLOTS:
         fs::permissions(dir.path().toStdString(), fs::perms::owner_all, fs::perm_options::remove);
         fs::permissions(dir.path().toStdString(),
                         fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
-                            fs::perms::group_exec | fs::perms::others_read |
-                            fs::perms::others_exec,
+                            fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec,
                         fs::perm_options::replace);
         const ChildRun run = run_limited_child(dir.path(), {QString(kAsNobodyVariable) + "=1"});
         fs::permissions(dir.path().toStdString(), fs::perms::owner_all, fs::perm_options::add);

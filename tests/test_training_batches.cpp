@@ -5,8 +5,8 @@
 
 #include <filesystem>
 
-#include "core/errors.h"
 #include "core/data/mnist_dataset.h"
+#include "core/errors.h"
 #include "core/training/training_batches.h"
 
 namespace {

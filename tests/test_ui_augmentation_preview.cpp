@@ -9,8 +9,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "core/training/recipes.h"
 #include "core/data/data_location.h"
+#include "core/training/recipes.h"
 #include "core/training/train_options.h"
 #include "test_ui_environment.h"
 #include "ui/augmentation_preview_widget.h"

@@ -9,8 +9,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "core/training/recipes.h"
 #include "core/data/data_location.h"
+#include "core/training/recipes.h"
 #include "core/training/trainer.h"
 #include "test_ui_environment.h"
 #include "ui/drawing_canvas.h"

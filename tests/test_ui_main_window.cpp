@@ -3,10 +3,10 @@
 // size and larger, the first screen tells the truth about the model, shows the Augmentation
 // section without scrolling, and every epoch label on the charts is readable.
 #include <QAction>
+#include <QChartView>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QChartView>
 #include <QGraphicsScene>
 #include <QGraphicsTextItem>
 #include <QGroupBox>

@@ -11,11 +11,11 @@
 #include <set>
 #include <string>
 
-#include "core/training/recipe_fields.h"
-#include "core/training/recipes.h"
 #include "core/compute_device.h"
 #include "core/models/model_registry.h"
 #include "core/models/model_summary.h"
+#include "core/training/recipe_fields.h"
+#include "core/training/recipes.h"
 #include "core/training/train_options.h"
 #include "test_ui_environment.h"
 #include "ui/model_panel.h"
@@ -163,21 +163,30 @@ class ModelPanelTest : public QObject {
     // Every field the form shows (made from core's recipe table) is saved under the key the app
     // has always used and comes back into a new panel: each given a value other than its recipe's.
     void everyFormFieldRoundTripsThroughSettings() {
-        const std::set<std::string> saved_keys_so_far = {
-            "epochs",          "batch_size",        "lr",
-            "optimizer",       "scheduler",         "max_lr",
-            "ema_decay",       "augment",           "augment_degrees",
-            "augment_translate", "augment_scale_min", "augment_scale_max",
-            "augment_shear",   "augment_stroke",    "seed",
-            "device",          "threads"};
+        const std::set<std::string> saved_keys_so_far = {"epochs",
+                                                         "batch_size",
+                                                         "lr",
+                                                         "optimizer",
+                                                         "scheduler",
+                                                         "max_lr",
+                                                         "ema_decay",
+                                                         "augment",
+                                                         "augment_degrees",
+                                                         "augment_translate",
+                                                         "augment_scale_min",
+                                                         "augment_scale_max",
+                                                         "augment_shear",
+                                                         "augment_stroke",
+                                                         "seed",
+                                                         "device",
+                                                         "threads"};
         std::set<std::string> form_keys;
         const mnist::TrainOptions recipe = mnist::recommended_options("Model_1");
         mnist::TrainOptions edited = recipe;
         for (const auto& field : mnist::recipe_fields()) {
             if (!field.in_form) continue;
             form_keys.insert(field.key);
-            const double near_min =
-                field.form_range.min + 3 * field.look.step / field.look.scale;
+            const double near_min = field.form_range.min + 3 * field.look.step / field.look.scale;
             switch (field.kind) {
                 case mnist::FieldKind::Integer:
                     field.set(edited, std::int64_t(field.form_range.min) + 1);
@@ -185,7 +194,9 @@ class ModelPanelTest : public QObject {
                 case mnist::FieldKind::Unsigned:
                     field.set(edited, std::uint64_t{12345});
                     break;
-                case mnist::FieldKind::Real: field.set(edited, near_min); break;
+                case mnist::FieldKind::Real:
+                    field.set(edited, near_min);
+                    break;
                 case mnist::FieldKind::Flag:
                     field.set(edited, !std::get<bool>(field.get(recipe)));
                     break;
@@ -194,7 +205,9 @@ class ModelPanelTest : public QObject {
                     // what this machine offers is checked by deviceChoiceFollowsDetection.
                     if (field.key != "device") field.set(edited, field.choices.back().value);
                     break;
-                case mnist::FieldKind::Text: QFAIL("the form shows no text fields"); break;
+                case mnist::FieldKind::Text:
+                    QFAIL("the form shows no text fields");
+                    break;
             }
         }
         QCOMPARE(form_keys, saved_keys_so_far);
@@ -213,7 +226,8 @@ class ModelPanelTest : public QObject {
         const mnist::TrainOptions loaded = reopened.options();
         for (const auto& field : mnist::recipe_fields()) {
             if (!field.in_form) continue;
-            const QString key = QStringLiteral("models/Model_1/%1").arg(QString::fromStdString(field.key));
+            const QString key =
+                QStringLiteral("models/Model_1/%1").arg(QString::fromStdString(field.key));
             QVERIFY2(settings.contains(key), qPrintable(key));
             const mnist::FieldValue want = field.get(edited), got = field.get(loaded);
             QVERIFY2(field.get(shown) == got, field.key.c_str());

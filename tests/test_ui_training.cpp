@@ -13,9 +13,9 @@
 
 #include <memory>
 
-#include "core/training/recipes.h"
 #include "core/data/data_location.h"
 #include "core/inference/predictor.h"
+#include "core/training/recipes.h"
 #include "test_ui_environment.h"
 #include "ui/main_window.h"
 #include "ui/model_panel.h"

@@ -4,8 +4,8 @@
 // starts clean.
 #include <QAction>
 #include <QChart>
-#include <QFile>
 #include <QChartView>
+#include <QFile>
 #include <QGraphicsScene>
 #include <QGraphicsTextItem>
 #include <QLineSeries>

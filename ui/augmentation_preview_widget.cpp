@@ -28,7 +28,6 @@ constexpr int kRowGap = 8;   // between the two rows of pairs
 constexpr int kMinCell = 20;
 constexpr int kMaxCell = 28;  // MNIST's own pixels, one to one: crisp and compact
 
-
 }  // namespace
 
 // The pairs themselves: columns of (original above augmented), enlarged with nearest-neighbour
@@ -47,7 +46,8 @@ class AugmentedSampleGrid : public QWidget {
             constexpr auto kPixels = static_cast<std::size_t>(mnist::kImagePixels);
             if (s.original.size() != kPixels || s.augmented.size() != kPixels)
                 continue;  // not a 28x28 pair: nothing sensible to draw
-            images_.push_back({digitToQImage(s.original.data()), digitToQImage(s.augmented.data())});
+            images_.push_back(
+                {digitToQImage(s.original.data()), digitToQImage(s.augmented.data())});
         }
         update();
     }

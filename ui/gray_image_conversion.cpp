@@ -59,6 +59,8 @@ QImage digitToQImage(const float* pixels) {
     return image;
 }
 
-QImage toQImage(const mnist::PreprocessedDigit& digit) { return digitToQImage(digit.pixels.data()); }
+QImage toQImage(const mnist::PreprocessedDigit& digit) {
+    return digitToQImage(digit.pixels.data());
+}
 
 }  // namespace mnist::ui

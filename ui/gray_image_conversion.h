@@ -3,8 +3,8 @@
 // preprocessing path through here; the 28x28 preview comes back the same way.
 #include <QImage>
 
-#include "core/inference/digit_preprocess.h"
 #include "core/image/gray_image.h"
+#include "core/inference/digit_preprocess.h"
 
 namespace mnist::ui {
 

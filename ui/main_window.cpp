@@ -30,9 +30,9 @@
 #include "core/compute_device.h"
 #include "core/data/data_location.h"
 #include "ui/draw_predict_page.h"
-#include "ui/inside_page.h"
 #include "ui/drawing_canvas.h"
 #include "ui/guided_demo.h"
+#include "ui/inside_page.h"
 #include "ui/model_panel.h"
 #include "ui/prediction_panel.h"
 #include "ui/presentation_mode.h"
@@ -102,9 +102,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(model_panel_, &ModelPanel::modelChanged, this, &MainWindow::onModelChanged);
     connect(controller_, &TrainingController::runningChanged, this, &MainWindow::onRunningChanged);
     connect(controller_, &TrainingController::started, training_page_, &TrainingPage::showStart);
-    connect(controller_, &TrainingController::batchProgress, training_page_, &TrainingPage::showBatch);
+    connect(controller_, &TrainingController::batchProgress, training_page_,
+            &TrainingPage::showBatch);
     connect(controller_, &TrainingController::batchProgress, this, &MainWindow::showBatchStatus);
-    connect(controller_, &TrainingController::epochFinished, training_page_, &TrainingPage::showEpoch);
+    connect(controller_, &TrainingController::epochFinished, training_page_,
+            &TrainingPage::showEpoch);
     connect(controller_, &TrainingController::finished, this, &MainWindow::onFinished);
     connect(controller_, &TrainingController::failed, this, &MainWindow::onFailed);
     connect(predictionPanel(), &PredictionPanel::errorOccurred, this, &MainWindow::showError);
@@ -262,7 +264,8 @@ void MainWindow::setOutputDir(const QString& dir) {
 }
 
 QString MainWindow::bestCheckpointPath(const QString& model) const {
-    return QString::fromStdString(mnist::checkpoint_path(output_dir_.toStdString(), model.toStdString()));
+    return QString::fromStdString(
+        mnist::checkpoint_path(output_dir_.toStdString(), model.toStdString()));
 }
 
 bool MainWindow::setDataDir(const QString& dir) {
@@ -496,7 +499,8 @@ void MainWindow::saveCharts() {
 
 void MainWindow::saveHistory() {
     saveWithDialog(
-        tr("Save history"), QStringLiteral("history_%1_export.csv").arg(model_panel_->currentModel()),
+        tr("Save history"),
+        QStringLiteral("history_%1_export.csv").arg(model_panel_->currentModel()),
         tr("CSV files (*.csv)"),
         [this](const QString& path, QString* error) {
             return training_page_->saveHistoryCsv(path, error);

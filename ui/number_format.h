@@ -12,4 +12,6 @@ QString groupThousands(Int n) {
     return QLocale(QLocale::English, QLocale::UnitedStates).toString(static_cast<qlonglong>(n));
 }
 // Rounded to the nearest whole number first (img/s).
-inline QString groupThousands(double n) { return groupThousands(std::llround(n)); }
+inline QString groupThousands(double n) {
+    return groupThousands(std::llround(n));
+}

@@ -18,7 +18,6 @@
 #include <cmath>
 #include <utility>
 
-
 namespace mnist::ui {
 namespace {
 

@@ -125,9 +125,9 @@ QLayout* TrainingPage::makeFolders(const TrainingPageActions& actions) {
     data_dir_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     data_dir_->setToolTip(tr("The MNIST files training reads"));
     auto* folders = new QGridLayout;
-    folder_widgets_ = {new QLabel(tr("Checkpoints:")), output_dir_,
-                       buttonFor(actions.open_output_folder), new QLabel(tr("Data:")), data_dir_,
-                       buttonFor(actions.choose_data_folder)};
+    folder_widgets_ = {
+        new QLabel(tr("Checkpoints:")), output_dir_, buttonFor(actions.open_output_folder),
+        new QLabel(tr("Data:")),        data_dir_,   buttonFor(actions.choose_data_folder)};
     for (int i = 0; i < folder_widgets_.size(); ++i)
         folders->addWidget(folder_widgets_[i], i / 3, i % 3);
     folders->setColumnStretch(1, 1);
@@ -219,8 +219,8 @@ void TrainingPage::showBatch(const mnist::BatchProgress& p) {
     epoch_bar_->setValue(static_cast<int>(p.batch));
     run_bar_->setRange(0, static_cast<int>(p.batches * p.epochs));
     run_bar_->setValue(static_cast<int>((p.epoch - 1) * p.batches + p.batch));
-    speed_->setText(
-        tr("%1 img/s · ETA %2").arg(groupThousands(p.images_per_sec), formatDuration(p.eta_seconds)));
+    speed_->setText(tr("%1 img/s · ETA %2")
+                        .arg(groupThousands(p.images_per_sec), formatDuration(p.eta_seconds)));
 }
 
 void TrainingPage::showEpoch(const mnist::EpochMetrics& m) {

@@ -67,10 +67,10 @@ void sync_directory(const std::string& dir) {
     ::close(fd);
 }
 
-
 void remove_stale_temp_files(const std::string& dir) {
     std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(fs::path(dir.empty() ? std::string(".") : dir), ec)) {
+    for (const auto& entry :
+         fs::directory_iterator(fs::path(dir.empty() ? std::string(".") : dir), ec)) {
         const pid_t writer = temp_file_writer(entry.path().filename().string());
         if (writer <= 0 || writer == ::getpid()) continue;
         if (::kill(writer, 0) == 0 || errno == EPERM) continue;

@@ -1,16 +1,16 @@
 #include "core/checkpoint/checkpoint.h"
 
+#include <torch/csrc/jit/serialization/export.h>
+#include <torch/csrc/jit/serialization/pickler.h>
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <torch/csrc/jit/serialization/export.h>
-#include <torch/csrc/jit/serialization/pickler.h>
 
 #include "core/checkpoint/atomic_file.h"
+#include "core/checkpoint/pytorch_state_dict_reader.h"
 #include "core/errors.h"
 #include "core/models/model_factory.h"
 #include "core/models/model_registry.h"
-#include "core/checkpoint/pytorch_state_dict_reader.h"
 
 namespace mnist {
 namespace fs = std::filesystem;
@@ -22,8 +22,6 @@ std::map<std::string, torch::Tensor> named_state(const torch::nn::Module& net) {
     for (const auto& b : net.named_buffers()) state[b.key()] = b.value();
     return state;
 }
-
-
 
 // The first tensor holding NaN or an infinity, in words ("conv1.weight holds 3 NaN and 0
 // infinite values"); empty when every value is finite.
@@ -45,7 +43,9 @@ std::string non_finite(const std::map<std::string, torch::Tensor>& state) {
 std::vector<char> pickle_state_dict(const c10::Dict<std::string, torch::Tensor>& dict) {
     std::vector<char> pickle_bytes;
     torch::jit::Pickler pickler(
-        [&](const char* data, std::size_t size) { pickle_bytes.insert(pickle_bytes.end(), data, data + size); },
+        [&](const char* data, std::size_t size) {
+            pickle_bytes.insert(pickle_bytes.end(), data, data + size);
+        },
         /*tensor_table=*/nullptr, /*type_renamer=*/nullptr, /*memoized_class_types=*/nullptr,
         /*get_tensor_id=*/nullptr, /*tag_aggregates=*/false);
     pickler.protocol();
@@ -92,7 +92,8 @@ std::map<std::string, torch::Tensor> read_state_dict(const std::string& path) {
 }
 
 // Empty when `state` fits `net`; otherwise what differs, in words.
-std::string mismatch(const torch::nn::Module& net, const std::map<std::string, torch::Tensor>& state) {
+std::string mismatch(const torch::nn::Module& net,
+                     const std::map<std::string, torch::Tensor>& state) {
     std::string missing, unexpected, shapes;
     const auto expected = named_state(net);
     for (const auto& [key, tensor] : expected) {
@@ -123,9 +124,7 @@ void copy_state(torch::nn::Module& net, const std::map<std::string, torch::Tenso
     }
 }
 
-
 }  // namespace
-
 
 void save_checkpoint(const torch::nn::Module& net, const std::string& path,
                      const CheckpointMeta& meta) {
@@ -166,7 +165,6 @@ void load_checkpoint_into(torch::nn::Module& net, const std::string& path) {
     }
     copy_state(net, state);
 }
-
 
 LoadedModel load_model_checkpoint(const std::string& path) {
     const auto state = read_state_dict(path);

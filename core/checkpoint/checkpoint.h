@@ -10,7 +10,6 @@
 
 namespace mnist {
 
-
 // Writes the state_dict to a temporary file beside `path`, flushes it to disk and renames it into
 // place, so a reader (or a kill, or a power cut) never sees half a checkpoint; then the sidecar,
 // the same way, stamped with the size and CRC-32 of the weights it describes. Temporary files
@@ -25,7 +24,6 @@ void save_checkpoint(const torch::nn::Module& net, const std::string& path,
 // or shapes differ from the architecture (listing the missing, unexpected and mismatched keys).
 // `net` is unchanged then.
 void load_checkpoint_into(torch::nn::Module& net, const std::string& path);
-
 
 // Loads a checkpoint as the registered model whose keys and shapes it matches, trying the model
 // its sidecar names first. A missing, corrupt or stale sidecar does not stop the weights from

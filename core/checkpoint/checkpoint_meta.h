@@ -18,7 +18,7 @@ struct CheckpointMeta {
     double mean = kMnistMean;
     double std = kMnistStd;
     std::int64_t params = 0;
-    std::string date;         // ISO 8601, UTC
+    std::string date;  // ISO 8601, UTC
     std::string app_version;
 };
 

@@ -20,8 +20,9 @@ bool has_mnist_files(const std::string& dir) {
 std::string resolve_data_dir(const std::string& explicit_dir, const std::string& executable_path) {
     if (!explicit_dir.empty()) {
         if (!has_mnist_files(explicit_dir)) {
-            throw DataError("data directory " + explicit_dir +
-                            " does not hold the four MNIST IDX files (train-images-idx3-ubyte, ...)");
+            throw DataError(
+                "data directory " + explicit_dir +
+                " does not hold the four MNIST IDX files (train-images-idx3-ubyte, ...)");
         }
         return explicit_dir;
     }
@@ -44,10 +45,13 @@ std::string resolve_data_dir(const std::string& explicit_dir, const std::string&
     };
     if (auto found = search_up(fs::current_path()); !found.empty()) return found;
     if (!executable_path.empty()) {
-        if (auto found = search_up(fs::path(executable_path).parent_path()); !found.empty()) return found;
+        if (auto found = search_up(fs::path(executable_path).parent_path()); !found.empty())
+            return found;
     }
-    throw DataError("MNIST not found: no data/MNIST/raw in the working directory or the program's "
-                    "directory or their parents; run scripts/fetch_data.sh, set $MNIST_DATA or pass --data DIR");
+    throw DataError(
+        "MNIST not found: no data/MNIST/raw in the working directory or the program's "
+        "directory or their parents; run scripts/fetch_data.sh, set $MNIST_DATA or pass --data "
+        "DIR");
 }
 
 }  // namespace mnist

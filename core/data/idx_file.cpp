@@ -9,8 +9,8 @@
 #include <cstring>
 #include <utility>
 
-#include "core/errors.h"
 #include "core/data/mnist_format.h"
+#include "core/errors.h"
 
 namespace mnist {
 namespace {

@@ -2,8 +2,8 @@
 
 #include <filesystem>
 
-#include "core/errors.h"
 #include "core/data/idx_file.h"
+#include "core/errors.h"
 
 namespace mnist {
 namespace {
@@ -15,8 +15,8 @@ std::string locate(const std::string& dir, const std::string& name) {
     if (fs::exists(plain)) return plain.string();
     const fs::path gz = fs::path(dir) / (name + ".gz");
     if (fs::exists(gz)) return gz.string();
-    throw DataError("MNIST file " + plain.string() + " (or .gz) not found; run scripts/fetch_data.sh " +
-                    "or pass --data DIR");
+    throw DataError("MNIST file " + plain.string() +
+                    " (or .gz) not found; run scripts/fetch_data.sh " + "or pass --data DIR");
 }
 
 }  // namespace
@@ -45,7 +45,9 @@ MnistData load_mnist(const std::string& dir, Split split) {
                         images_path + " holds " + std::to_string(images.count) + " images");
     }
     MnistData data;
-    data.images = torch::from_blob(images.pixels.data(), {images.count, kImageSide, kImageSide}, torch::kUInt8).clone();
+    data.images = torch::from_blob(images.pixels.data(), {images.count, kImageSide, kImageSide},
+                                   torch::kUInt8)
+                      .clone();
     data.labels = torch::from_blob(labels.data(), {images.count}, torch::kUInt8).to(torch::kInt64);
     return data;
 }

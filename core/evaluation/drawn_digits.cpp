@@ -10,14 +10,14 @@
 #include <functional>
 #include <utility>
 
-#include "core/inference/digit_preprocess.h"
+#include "core/data/mnist_dataset.h"
 #include "core/errors.h"
 #include "core/image/gaussian_blur.h"
-#include "core/math_constants.h"
-#include "core/data/mnist_dataset.h"
-#include "core/inference/predictor.h"
-#include "core/seeded_random.h"
 #include "core/image/stroke_width.h"
+#include "core/inference/digit_preprocess.h"
+#include "core/inference/predictor.h"
+#include "core/math_constants.h"
+#include "core/seeded_random.h"
 
 namespace mnist {
 

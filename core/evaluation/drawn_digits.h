@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "core/image/gray_image.h"
 #include "core/evaluation/paper_photo.h"
+#include "core/image/gray_image.h"
 
 namespace mnist {
 

@@ -27,8 +27,9 @@ std::string fmt(const char* format, double a, double b = 0.0, double c = 0.0) {
 
 }  // namespace
 
-ExperimentSummary run_experiment(const TrainOptions& options, const std::vector<std::uint64_t>& seeds,
-                                 TrainObserver* observer, const std::atomic<bool>* stop) {
+ExperimentSummary run_experiment(const TrainOptions& options,
+                                 const std::vector<std::uint64_t>& seeds, TrainObserver* observer,
+                                 const std::atomic<bool>* stop) {
     if (seeds.empty()) throw InvalidArgument("an experiment needs at least one seed");
     ExperimentSummary summary;
     summary.model = options.model;
@@ -37,7 +38,8 @@ ExperimentSummary run_experiment(const TrainOptions& options, const std::vector<
     for (const std::uint64_t seed : seeds) {
         TrainOptions run = options;
         run.seed = seed;
-        run.out_dir = (std::filesystem::path(options.out_dir) / ("seed_" + std::to_string(seed))).string();
+        run.out_dir =
+            (std::filesystem::path(options.out_dir) / ("seed_" + std::to_string(seed))).string();
         SeedRun r;
         r.seed = seed;
         r.result = train(run, observer, stop);
@@ -76,9 +78,15 @@ std::string describe_recipe(const TrainOptions& o) {
             s += fmt(", lr %g, ReduceLROnPlateau (factor %g, patience %g)", o.lr, o.plateau_factor,
                      o.plateau_patience);
             break;
-        case SchedulerKind::OneCycle: s += fmt(", OneCycle (max LR %g)", o.max_lr); break;
-        case SchedulerKind::Step: s += fmt(", lr %g, StepLR (every %g epochs x%g)", o.lr, o.step_size, o.step_gamma); break;
-        case SchedulerKind::None: s += fmt(", constant lr %g", o.lr); break;
+        case SchedulerKind::OneCycle:
+            s += fmt(", OneCycle (max LR %g)", o.max_lr);
+            break;
+        case SchedulerKind::Step:
+            s += fmt(", lr %g, StepLR (every %g epochs x%g)", o.lr, o.step_size, o.step_gamma);
+            break;
+        case SchedulerKind::None:
+            s += fmt(", constant lr %g", o.lr);
+            break;
     }
     s += fmt(", batch %g, %g epochs", o.batch_size, o.epochs);
     if (o.ema_decay > 0) s += fmt(", weight average (EMA %g)", o.ema_decay);
@@ -96,19 +104,19 @@ std::string describe_recipe(const TrainOptions& o) {
 }
 
 std::string format_markdown(const ExperimentSummary& summary, const TrainOptions& options) {
-    std::string md = "**" + summary.model + "** — " + std::to_string(summary.params) + " parameters — " +
-                     describe_recipe(options) + "\n\n";
+    std::string md = "**" + summary.model + "** — " + std::to_string(summary.params) +
+                     " parameters — " + describe_recipe(options) + "\n\n";
     md += "| seed | final test acc | best acc (epoch) | min of last 3 epochs | seconds |\n";
     md += "|---:|---:|---:|---:|---:|\n";
     for (const auto& r : summary.runs) {
         double seconds = 0.0;
         for (const auto& e : r.result.epochs) seconds += e.seconds;
         md += "| " + std::to_string(r.seed) + " | " + fmt("%.2f %%", r.final_acc) + " | " +
-              fmt("%.2f %% (%g)", r.best_acc, r.result.best_epoch) + " | " + fmt("%.2f %%", r.last3_min) +
-              " | " + fmt("%.0f", seconds) + " |\n";
+              fmt("%.2f %% (%g)", r.best_acc, r.result.best_epoch) + " | " +
+              fmt("%.2f %%", r.last3_min) + " | " + fmt("%.0f", seconds) + " |\n";
     }
-    md += "| **mean ± std** | " + fmt("**%.2f ± %.2f %%**", summary.final_mean, summary.final_std) + " | " +
-          fmt("%.2f ± %.2f %%", summary.best_mean, summary.best_std) + " | " +
+    md += "| **mean ± std** | " + fmt("**%.2f ± %.2f %%**", summary.final_mean, summary.final_std) +
+          " | " + fmt("%.2f ± %.2f %%", summary.best_mean, summary.best_std) + " | " +
           fmt("%.2f %%", summary.last3_min) + " | |\n";
     return md;
 }

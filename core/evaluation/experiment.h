@@ -13,7 +13,8 @@ namespace mnist {
 struct SeedRun {
     std::uint64_t seed = 0;
     TrainResult result;
-    double final_acc = 0.0;  // test accuracy after the last epoch (of the best model with --val-split)
+    double final_acc =
+        0.0;  // test accuracy after the last epoch (of the best model with --val-split)
     double best_acc = 0.0;   // best validation accuracy of any epoch
     double last3_min = 0.0;  // lowest validation accuracy among the last three epochs
 };
@@ -29,8 +30,10 @@ struct ExperimentSummary {
 };
 
 // Each seed's files go to <options.out_dir>/seed_<N>/.
-ExperimentSummary run_experiment(const TrainOptions& options, const std::vector<std::uint64_t>& seeds,
-                                 TrainObserver* observer = nullptr, const std::atomic<bool>* stop = nullptr);
+ExperimentSummary run_experiment(const TrainOptions& options,
+                                 const std::vector<std::uint64_t>& seeds,
+                                 TrainObserver* observer = nullptr,
+                                 const std::atomic<bool>* stop = nullptr);
 
 // "Adam, OneCycle (max LR 0.02), batch 128, 15 epochs, augmentation ..." for tables and logs.
 std::string describe_recipe(const TrainOptions& options);

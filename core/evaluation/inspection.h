@@ -26,7 +26,7 @@ struct StageActivation {
     std::string type;                        // Conv2d, BatchNorm2d, ReLU, MaxPool2d, Linear ...
     std::vector<std::int64_t> output_shape;  // without the batch: [C, H, W] or [N]
     std::int64_t params = 0;
-    std::int64_t macs = 0;                   // multiply-accumulates per image
+    std::int64_t macs = 0;  // multiply-accumulates per image
     // The output, row-major over output_shape: C maps of H*W values for image-shaped outputs,
     // N values for vectors.
     std::vector<float> values;
@@ -46,9 +46,9 @@ struct FilterBank {
 
 // Which input pixels mattered to the winning digit, scaled so the largest value is 1.
 struct SaliencyMap {
-    int digit = -1;             // the prediction explained
-    double probability = 0.0;   // its softmax probability on the unmasked digit
-    DigitPixels map{};          // >= 0; all zero for a blank digit
+    int digit = -1;            // the prediction explained
+    double probability = 0.0;  // its softmax probability on the unmasked digit
+    DigitPixels map{};         // >= 0; all zero for a blank digit
 };
 
 // The checkpoint on the test set: the numbers of `eval` plus each image's prediction, so a view
@@ -69,7 +69,7 @@ struct TestSetInspection {
 
 // Holds one loaded network; use an Inspector from one thread at a time.
 class Inspector {
-public:
+  public:
     // Loads a checkpoint of any registered model (see load_model_checkpoint). Throws
     // CheckpointError naming the file.
     explicit Inspector(const std::string& checkpoint_path);
@@ -103,7 +103,7 @@ public:
         const std::string& data_dir, std::int64_t limit = 0,
         const std::function<bool(std::int64_t done, std::int64_t total)>& progress = {}) const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

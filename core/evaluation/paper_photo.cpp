@@ -11,11 +11,9 @@
 #include "core/inference/image_file.h"
 #include "core/math_constants.h"
 
-
 namespace mnist {
 
 namespace {
-
 
 // The ranges of a phone photo of handwriting.
 constexpr double kMaxRotationDegrees = 10.0;

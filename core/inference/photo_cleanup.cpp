@@ -52,7 +52,6 @@ constexpr float kStrokeShare = 0.35f;
 // A light blur of the darkness, so that sensor noise and JPEG blocks do not break strokes apart.
 constexpr double kDarknessSmoothing = 0.8;  // px
 
-
 // `gray` shrunk to the thumbnail the paper is estimated on, and in `side` the (odd) width of the
 // square that spans a third of its shorter side.
 cv::Mat light_thumbnail(const cv::Mat& gray, int* side) {

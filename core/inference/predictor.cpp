@@ -13,15 +13,22 @@ struct Predictor::Impl {
 };
 
 Predictor::Predictor(const std::string& checkpoint_path)
-    : impl_(std::make_unique<Impl>(Impl{load_model_checkpoint(checkpoint_path), checkpoint_path})) {}
+    : impl_(std::make_unique<Impl>(Impl{load_model_checkpoint(checkpoint_path), checkpoint_path})) {
+}
 Predictor::~Predictor() = default;
 Predictor::Predictor(Predictor&&) noexcept = default;
 Predictor& Predictor::operator=(Predictor&&) noexcept = default;
 
-const std::string& Predictor::model() const { return impl_->loaded.model; }
-const std::string& Predictor::checkpoint_path() const { return impl_->path; }
+const std::string& Predictor::model() const {
+    return impl_->loaded.model;
+}
+const std::string& Predictor::checkpoint_path() const {
+    return impl_->path;
+}
 
-Prediction Predictor::predict(const GrayImage& image) const { return predict(preprocess_digit(image)); }
+Prediction Predictor::predict(const GrayImage& image) const {
+    return predict(preprocess_digit(image));
+}
 
 Prediction Predictor::predict(const PreprocessedDigit& digit) const {
     Prediction p;
@@ -29,8 +36,8 @@ Prediction Predictor::predict(const PreprocessedDigit& digit) const {
     p.blank = digit.blank;
     if (digit.blank) return p;
     torch::NoGradGuard no_grad;
-    auto x = torch::from_blob(const_cast<float*>(digit.pixels.data()), {1, 1, kImageSide, kImageSide},
-                              torch::kFloat32);
+    auto x = torch::from_blob(const_cast<float*>(digit.pixels.data()),
+                              {1, 1, kImageSide, kImageSide}, torch::kFloat32);
     const auto probs = torch::softmax(impl_->loaded.net->forward(normalize(x)), 1)[0];
     for (int d = 0; d < 10; ++d) p.probs[d] = probs[d].item<double>();
     p.digit = static_cast<int>(probs.argmax().item<std::int64_t>());

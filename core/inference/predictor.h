@@ -5,21 +5,21 @@
 #include <memory>
 #include <string>
 
-#include "core/inference/digit_preprocess.h"
 #include "core/image/gray_image.h"
+#include "core/inference/digit_preprocess.h"
 
 namespace mnist {
 
 struct Prediction {
     bool blank = true;  // no ink: nothing was guessed, digit is -1
     int digit = -1;
-    double confidence = 0.0;          // probs[digit]
+    double confidence = 0.0;         // probs[digit]
     std::array<double, 10> probs{};  // softmax over 0-9
-    PreprocessedDigit input;          // the 28x28 image the model saw
+    PreprocessedDigit input;         // the 28x28 image the model saw
 };
 
 class Predictor {
-public:
+  public:
     // Loads a checkpoint (see load_model_checkpoint). Throws CheckpointError naming the file.
     explicit Predictor(const std::string& checkpoint_path);
     ~Predictor();
@@ -31,7 +31,7 @@ public:
     Prediction predict(const GrayImage& image) const;
     Prediction predict(const PreprocessedDigit& digit) const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -10,7 +10,9 @@
 namespace mnist {
 
 SequentialNet make_model(const std::string& name) {
-    const auto wrap = [](std::shared_ptr<SequentialNetImpl> impl) { return SequentialNet(std::move(impl)); };
+    const auto wrap = [](std::shared_ptr<SequentialNetImpl> impl) {
+        return SequentialNet(std::move(impl));
+    };
     const std::string& known = model_info(name).name;  // throws naming an unknown model
     if (known == "Model_1") return wrap(std::make_shared<Model1Impl>());
     if (known == "Model_2") return wrap(std::make_shared<Model2Impl>());

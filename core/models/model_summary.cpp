@@ -12,13 +12,14 @@ namespace {
 std::string layer_type(const torch::nn::Module& module) {
     std::string type = module.name();
     if (auto colon = type.rfind("::"); colon != std::string::npos) type = type.substr(colon + 2);
-    if (type.size() > 4 && type.compare(type.size() - 4, 4, "Impl") == 0) type.resize(type.size() - 4);
+    if (type.size() > 4 && type.compare(type.size() - 4, 4, "Impl") == 0)
+        type.resize(type.size() - 4);
     return type;
 }
 
 // Multiply-accumulates of one stage for one image, given its output (batch 1). A convolution does
-// in_C/groups * kH * kW of them per output value, a linear layer in*out; everything else (BatchNorm,
-// ReLU, pooling, dropout, flatten) is counted as 0, as torchinfo does.
+// in_C/groups * kH * kW of them per output value, a linear layer in*out; everything else
+// (BatchNorm, ReLU, pooling, dropout, flatten) is counted as 0, as torchinfo does.
 std::int64_t stage_macs(const torch::nn::Module& module, const torch::Tensor& output) {
     if (const auto* conv = dynamic_cast<const torch::nn::Conv2dImpl*>(&module)) {
         const auto& o = conv->options;
@@ -75,7 +76,8 @@ std::string format_summary(const ModelSummary& summary) {
     const std::string thick(78, '=');
     out << rule << "\n"
         << std::left << std::setw(26) << "Layer (type)" << std::setw(24) << "Output Shape"
-        << std::right << std::setw(14) << "Param #" << std::setw(14) << "MACs" << "\n"
+        << std::right << std::setw(14) << "Param #" << std::setw(14) << "MACs"
+        << "\n"
         << thick << "\n";
     for (const auto& layer : summary.layers) {
         out << std::left << std::setw(26) << (layer.name + " (" + layer.type + ")") << std::setw(24)
@@ -85,12 +87,12 @@ std::string format_summary(const ModelSummary& summary) {
     out << thick << "\n"
         << "Total params: " << with_commas(summary.total_params) << "\n"
         << "Trainable params: " << with_commas(summary.trainable_params) << "\n"
-        << "Non-trainable params: "
-        << with_commas(summary.total_params - summary.trainable_params) << "\n"
+        << "Non-trainable params: " << with_commas(summary.total_params - summary.trainable_params)
+        << "\n"
         << "Total MACs (multiply-accumulates per image): " << with_commas(summary.total_macs)
         << "\n"
-        << std::fixed << std::setprecision(2) << "Model size (params + buffers, float32): "
-        << summary.size_kb << " KB\n"
+        << std::fixed << std::setprecision(2)
+        << "Model size (params + buffers, float32): " << summary.size_kb << " KB\n"
         << rule << "\n";
     return out.str();
 }

@@ -22,7 +22,7 @@ struct ModelSummary {
     std::int64_t total_params = 0;
     std::int64_t trainable_params = 0;
     std::int64_t total_macs = 0;  // per image, the sum of the layers'
-    double size_kb = 0.0;  // parameters and buffers as float32
+    double size_kb = 0.0;         // parameters and buffers as float32
 };
 
 ModelSummary summarize_model(const std::string& model);

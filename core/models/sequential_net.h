@@ -11,7 +11,7 @@
 namespace mnist {
 
 class SequentialNetImpl : public torch::nn::Module {
-public:
+  public:
     struct Stage {
         std::string name;
         torch::nn::AnyModule module;
@@ -24,7 +24,7 @@ public:
     const std::vector<Stage>& stages() const { return stages_; }
     std::vector<Stage>& stages() { return stages_; }
 
-protected:
+  protected:
     template <typename ModuleType>
     ModuleType add(const std::string& name, ModuleType module) {
         register_module(name, module);
@@ -32,7 +32,7 @@ protected:
         return module;
     }
 
-private:
+  private:
     std::vector<Stage> stages_;
 };
 TORCH_MODULE(SequentialNet);

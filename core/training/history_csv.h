@@ -8,13 +8,13 @@ namespace mnist {
 
 // history_<Model>.csv: one row per epoch, flushed as training goes so a crash keeps the rows.
 class HistoryCsv {
-public:
+  public:
     // Truncates `path` and writes the header. Throws DataError naming the path if it cannot.
     explicit HistoryCsv(const std::string& path);
     void append(const EpochMetrics& m);
     static std::string path_for(const std::string& dir, const std::string& model);
 
-private:
+  private:
     std::ofstream out_;
 };
 

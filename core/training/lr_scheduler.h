@@ -9,7 +9,7 @@
 namespace mnist {
 
 class LrScheduler {
-public:
+  public:
     virtual ~LrScheduler() = default;
     // The learning rate for the next optimizer step.
     virtual double lr() const = 0;

@@ -6,19 +6,26 @@ namespace mnist {
 
 const char* to_string(OptimizerKind kind) {
     switch (kind) {
-        case OptimizerKind::Adam: return "adam";
-        case OptimizerKind::AdamW: return "adamw";
-        case OptimizerKind::SGD: return "sgd";
+        case OptimizerKind::Adam:
+            return "adam";
+        case OptimizerKind::AdamW:
+            return "adamw";
+        case OptimizerKind::SGD:
+            return "sgd";
     }
     return "?";
 }
 
 const char* to_string(SchedulerKind kind) {
     switch (kind) {
-        case SchedulerKind::ReduceOnPlateau: return "plateau";
-        case SchedulerKind::OneCycle: return "onecycle";
-        case SchedulerKind::Step: return "step";
-        case SchedulerKind::None: return "none";
+        case SchedulerKind::ReduceOnPlateau:
+            return "plateau";
+        case SchedulerKind::OneCycle:
+            return "onecycle";
+        case SchedulerKind::Step:
+            return "step";
+        case SchedulerKind::None:
+            return "none";
     }
     return "?";
 }

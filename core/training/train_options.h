@@ -30,7 +30,7 @@ struct TrainOptions {
     double max_lr = 0.02;         // OneCycle's peak
     double plateau_factor = 0.5;  // ReduceLROnPlateau, watching validation loss
     int plateau_patience = 1;
-    int step_size = 5;            // StepLR
+    int step_size = 5;  // StepLR
     double step_gamma = 0.1;
 
     // > 0: validate and save an exponential moving average of the weights with this decay per
@@ -43,11 +43,11 @@ struct TrainOptions {
     bool augment = false;
     AugmentOptions augmentation;
 
-    std::string data_dir;         // empty: found by resolve_data_dir()
-    std::int64_t val_split = 0;   // > 0: hold out this many training images for validation
-    std::int64_t limit_train = 0; // > 0: train on the first N images only (quick runs, tests)
-    std::int64_t limit_test = 0;  // > 0: evaluate on the first N test images only
-    std::string out_dir = ".";    // where best_<Model>.pth/.json and history_<Model>.csv go
+    std::string data_dir;          // empty: found by resolve_data_dir()
+    std::int64_t val_split = 0;    // > 0: hold out this many training images for validation
+    std::int64_t limit_train = 0;  // > 0: train on the first N images only (quick runs, tests)
+    std::int64_t limit_test = 0;   // > 0: evaluate on the first N test images only
+    std::string out_dir = ".";     // where best_<Model>.pth/.json and history_<Model>.csv go
 };
 
 const char* to_string(OptimizerKind kind);

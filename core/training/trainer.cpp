@@ -14,12 +14,12 @@
 #include "core/compute_device.h"
 #include "core/data/data_location.h"
 #include "core/errors.h"
+#include "core/models/model_factory.h"
+#include "core/seeded_random.h"
 #include "core/training/divergence_watch.h"
 #include "core/training/evaluate_net.h"
 #include "core/training/history_csv.h"
 #include "core/training/recipe_fields.h"
-#include "core/models/model_factory.h"
-#include "core/seeded_random.h"
 #include "core/training/training_batches.h"
 #include "core/training/training_step.h"
 #include "core/version.h"
@@ -79,8 +79,8 @@ void prepare_out_dir(const std::string& dir) {
     }
     // A read-only folder would otherwise fail only at the first checkpoint, an epoch later.
     if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-        throw InvalidArgument("output folder '" + dir + "' is not writable: " +
-                              std::strerror(errno));
+        throw InvalidArgument("output folder '" + dir +
+                              "' is not writable: " + std::strerror(errno));
     }
 }
 
@@ -224,8 +224,8 @@ void validate_and_checkpoint(TrainingState& state, const RunData& data, const Tr
         save_checkpoint(*state.net, best_path, meta);
     } catch (const CheckpointError& e) {
         // A full disk, or a folder that became read-only: the run cannot keep what it learns.
-        throw CheckpointError("training stopped in epoch " + std::to_string(metrics.epoch) +
-                              ": " + e.what() + ". Free some space in " + options.out_dir +
+        throw CheckpointError("training stopped in epoch " + std::to_string(metrics.epoch) + ": " +
+                              e.what() + ". Free some space in " + options.out_dir +
                               " or train into another folder.");
     }
     result.checkpoint = best_path;

@@ -29,7 +29,7 @@ struct BatchProgress {
     double running_acc = 0.0;   // percent, over the epoch so far
     double lr = 0.0;            // the LR this batch was trained with
     double images_per_sec = 0.0;
-    double eta_seconds = 0.0;   // for the whole run
+    double eta_seconds = 0.0;  // for the whole run
 };
 
 struct EpochMetrics {
@@ -46,10 +46,10 @@ struct EpochMetrics {
 // A network scored on a set of images.
 struct EvalResult {
     std::int64_t count = 0;
-    double loss = 0.0;      // mean cross-entropy
-    double accuracy = 0.0;  // percent
-    std::array<double, 10> class_accuracy{};                     // percent, per true digit
-    std::array<std::array<std::int64_t, 10>, 10> confusion{};    // [true][predicted]
+    double loss = 0.0;                                         // mean cross-entropy
+    double accuracy = 0.0;                                     // percent
+    std::array<double, 10> class_accuracy{};                   // percent, per true digit
+    std::array<std::array<std::int64_t, 10>, 10> confusion{};  // [true][predicted]
 };
 
 }  // namespace mnist

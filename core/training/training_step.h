@@ -7,8 +7,8 @@
 #include <optional>
 #include <vector>
 
-#include "core/training/lr_scheduler.h"
 #include "core/models/sequential_net.h"
+#include "core/training/lr_scheduler.h"
 #include "core/training/train_options.h"
 #include "core/training/training_batches.h"
 #include "core/training/weight_average.h"
