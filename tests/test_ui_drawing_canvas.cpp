@@ -4,6 +4,7 @@
 // "Open image…" reads as `mnist-cli predict` reads the same file.
 #include <QAction>
 #include <QPointingDevice>
+#include <QScreen>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -102,6 +103,26 @@ class DrawingCanvasTest : public QObject {
         const int half = DrawingCanvas::kPenWidth / 2;
         QCOMPARE(qGray(canvas.image().pixel(int(kSide / 2), int(kSide / 2) + half - 2)), 255);
         QCOMPARE(qGray(canvas.image().pixel(int(kSide / 2), int(kSide / 2) + half + 3)), 0);
+    }
+
+    // The screen, not a fresh render, must lose the "Draw a digit here" hint with the first
+    // stroke: a repaint of only the stroke's box would leave the hint's text around it.
+    void firstStrokeWipesTheHintFromTheScreen() {
+        DrawingCanvas canvas;
+        canvas.resize(400, 400);
+        canvas.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&canvas));
+        auto onScreen = [&] {
+            QCoreApplication::processEvents();
+            return canvas.screen()->grabWindow(canvas.winId()).toImage();
+        };
+        // The hint's centre band, far from the stroke in the top-left corner.
+        const QRect band = QRectF(canvas.toWidget({kSide * 0.2, kSide * 0.4}),
+                                  canvas.toWidget({kSide * 0.8, kSide * 0.6}))
+                               .toAlignedRect();
+        QTRY_VERIFY(!allBlack(onScreen().copy(band)));  // the hint is shown
+        stroke(&canvas, {{kSide * 0.05, kSide * 0.05}, {kSide * 0.1, kSide * 0.05}});
+        QTRY_VERIFY(allBlack(onScreen().copy(band)));
     }
 
     void strokesGiveACentredPreviewAndClearEmptiesIt() {

@@ -99,6 +99,8 @@ void DrawingCanvas::drawSegment(const QPointF& from, const QPointF& to) {
     painter.setPen(QPen(ink_, kPenWidth, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
     painter.drawLine(from, to);
     painter.end();
+    // The first ink on an empty canvas must also wipe the hint, which spans more than the segment.
+    if (empty_) update();
     empty_ = false;
 
     // Repaint only the segment's box, grown by the pen, mapped to the widget.
