@@ -19,6 +19,7 @@
 
 #include "core/checkpoint/checkpoint.h"
 #include "core/errors.h"
+#include "core/training/history_csv.h"
 #include "core/training/recipes.h"
 #include "core/training/trainer.h"
 
@@ -455,6 +456,16 @@ class TestTrainer : public QObject {
             QFAIL("trained with a bad value");
         } catch (const mnist::InvalidArgument& e) {
             QVERIFY2(QString(e.what()).contains(phrase), e.what());
+        }
+    }
+
+    void historyWriteFailuresAreErrors() {
+        // /dev/full accepts the open and fails every write with ENOSPC, as a full disk does.
+        try {
+            mnist::HistoryCsv csv("/dev/full");
+            QFAIL("a history that cannot be written was accepted");
+        } catch (const mnist::DataError& e) {
+            QVERIFY2(QString(e.what()).contains("/dev/full"), e.what());
         }
     }
 
