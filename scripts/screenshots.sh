@@ -245,7 +245,7 @@ else
     xdotool key F11
     sleep 2
     shoot "presentation_training_${size}.png"
-    xdotool key alt+h d
+    xdotool key F12  # Help > Guided demo; presentation mode hides the menu bar
     sleep 2
     shoot "demo_model_${size}.png"
     xdotool key Right Right

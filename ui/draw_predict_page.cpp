@@ -84,11 +84,14 @@ DrawPredictPage::DrawPredictPage(const DrawPredictActions& actions, QWidget* par
     buttons->addStretch(1);
     auto* hint = new QLabel(tr("Write large, in the middle, like on paper."));
     hint->setStyleSheet(QStringLiteral("color: palette(mid);"));
-    buttons->addWidget(hint);
+    hint->setWordWrap(true);
 
     auto* left = new QVBoxLayout;
     left->addWidget(canvas_, 1);
     left->addLayout(buttons);
+    // A line of its own: beside the buttons, at presentation mode's text size, it would widen
+    // the page past a 1280 px screen.
+    left->addWidget(hint);
 
     auto* layout = new QHBoxLayout(this);
     layout->addLayout(left, 3);

@@ -32,7 +32,9 @@ GuidedDemo::GuidedDemo(MainWindow* window) : QObject(window), window_(window) {
     action_ = new QAction(tr("Guided &demo"), this);
     action_->setToolTip(
         tr("Step through the model, a quick training run, drawing and a mistake with the arrow "
-           "keys or a presenter remote"));
+           "keys or a presenter remote (F12)"));
+    // A key of its own: in presentation mode the menu bar is hidden.
+    action_->setShortcut(QKeySequence(Qt::Key_F12));
     connect(action_, &QAction::triggered, this, &GuidedDemo::start);
 
     QStyle* style = window->style();

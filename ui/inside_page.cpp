@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
@@ -144,12 +145,14 @@ QWidget* InsidePage::buildFeatureMapsTab() {
     stepper->addWidget(saveButton(feature_maps_, QStringLiteral("feature_maps")));
 
     auto* side = new QVBoxLayout;
-    side->addWidget(new QLabel(tr("<b>What stage k sees</b>")));
+    auto* heading = new QLabel(tr("<b>What stage k sees</b>"));
+    heading->setWordWrap(true);  // at presentation mode's text size it may need two lines
+    side->addWidget(heading);
     side->addWidget(stage_details_);
     side->addWidget(stage_list_, 1);
-    auto* side_widget = new QWidget;
+    auto* side_widget = side_column_ = new QWidget;
     side_widget->setLayout(side);
-    side_widget->setMaximumWidth(230);
+    fitSideColumn();
     side->setContentsMargins(0, 0, 0, 0);
 
     auto* left = new QVBoxLayout;
@@ -377,6 +380,17 @@ void InsidePage::setDataDir(const QString& dir) {
     data_missing_->show();
     data_dir_.clear();
     updateScoringControls();
+}
+
+void InsidePage::fitSideColumn() {
+    // About 32 characters of the page's font: a fixed pixel width would cut the heading when
+    // presentation mode doubles the text.
+    if (side_column_) side_column_->setMaximumWidth(32 * fontMetrics().averageCharWidth());
+}
+
+void InsidePage::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange) fitSideColumn();
 }
 
 void InsidePage::showEvent(QShowEvent* event) {

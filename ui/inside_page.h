@@ -79,8 +79,10 @@ class InsidePage : public QWidget {
 
   protected:
     void showEvent(QShowEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
   private:
+    void fitSideColumn();
     QWidget* buildFeatureMapsTab();
     QWidget* buildSaliencyTab();
     QWidget* buildFiltersTab();
@@ -118,6 +120,7 @@ class InsidePage : public QWidget {
     FeatureMapView* feature_maps_ = nullptr;
     QListWidget* stage_list_ = nullptr;
     QLabel* stage_details_ = nullptr;
+    QWidget* side_column_ = nullptr;  // the stage heading, details and list
     QToolButton* previous_stage_ = nullptr;
     QToolButton* next_stage_ = nullptr;
 

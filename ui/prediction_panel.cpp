@@ -3,7 +3,7 @@
 #include <QAction>
 #include <QDir>
 #include <QFileInfo>
-#include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -70,7 +70,7 @@ PredictionPanel::PredictionPanel(QWidget* parent) : QWidget(parent) {
     mid.setPointSizeF(mid.pointSizeF() * 1.2);
     confidence_->setFont(mid);
 
-    auto* bars = new QFormLayout;
+    auto* bars = bars_grid_ = new QGridLayout;
     bars->setVerticalSpacing(3);
     for (int d = 0; d < 10; ++d) {
         auto* bar = new QProgressBar;
@@ -83,9 +83,10 @@ PredictionPanel::PredictionPanel(QWidget* parent) : QWidget(parent) {
         QFont bold = label->font();
         bold.setBold(true);
         label->setFont(bold);
-        bars->addRow(label, bar);
+        bar_labels_[d] = label;
         bars_[d] = bar;
     }
+    placeBars();
 
     preview_ = new DigitPreview;
     preview_label_ = new QLabel(tr("What the model sees\n(28×28 after preprocessing)"));
@@ -140,6 +141,24 @@ void PredictionPanel::setCompact(bool compact) {
     }
     preview_label_->setVisible(!compact);
     checkpoint_box_->setVisible(!compact);
+    placeBars();
+}
+
+void PredictionPanel::placeBars() {
+    // Compact: two columns of five, so ten rows of twice-sized text do not outgrow a 720 px
+    // screen beside the canvas.
+    const int rows = compact_ ? 5 : 10;
+    for (int d = 0; d < 10; ++d) {
+        bars_grid_->removeWidget(bar_labels_[d]);
+        bars_grid_->removeWidget(bars_[d]);
+    }
+    for (int d = 0; d < 10; ++d) {
+        const int column = 2 * (d / rows);
+        bars_grid_->addWidget(bar_labels_[d], d % rows, column, Qt::AlignRight);
+        bars_grid_->addWidget(bars_[d], d % rows, column + 1);
+    }
+    bars_grid_->setColumnStretch(1, 1);
+    bars_grid_->setColumnStretch(3, compact_ ? 1 : 0);
 }
 
 void PredictionPanel::setLoadCheckpointAction(QAction* action) {

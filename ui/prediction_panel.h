@@ -13,6 +13,7 @@
 #include "core/inference/predictor.h"
 
 class QAction;
+class QGridLayout;
 class QGroupBox;
 class QHBoxLayout;
 class QLabel;
@@ -74,6 +75,7 @@ class PredictionPanel : public QWidget {
     void predictPending();
     void showPrediction();
     void showCheckpoint();
+    void placeBars();
 
     std::unique_ptr<mnist::Predictor> predictor_;
     mnist::Prediction last_;
@@ -83,6 +85,8 @@ class PredictionPanel : public QWidget {
     QLabel* digit_ = nullptr;
     QLabel* confidence_ = nullptr;
     std::array<QProgressBar*, 10> bars_{};
+    std::array<QLabel*, 10> bar_labels_{};
+    QGridLayout* bars_grid_ = nullptr;
     DigitPreview* preview_ = nullptr;
     QLabel* checkpoint_ = nullptr;
     QWidget* checkpoint_row_ = nullptr;

@@ -7,6 +7,8 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLayout>
+#include <QMenu>
+#include <QMenuBar>
 #include <QScreen>
 #include <QSplitter>
 #include <QStatusBar>
@@ -145,10 +147,15 @@ void PresentationMode::enter() {
     // come as dialogs.
     visibility_.push_back({window_->statusBar(), window_->statusBar()->isHidden()});
     window_->statusBar()->hide();
-    // Sized to the screen first: without a window manager (a kiosk, Xvfb) full screen is only
-    // a request nobody answers.
-    if (window_->screen()) window_->setGeometry(window_->screen()->geometry());
-    window_->showFullScreen();
+    // The menu bar costs a row of twice-sized text too. Its actions (F11, Esc, Ctrl+1...) are
+    // added to the window itself, whose shortcuts work while the menus are hidden.
+    for (QMenu* menu : window_->menuBar()->findChildren<QMenu*>()) {
+        for (QAction* a : menu->actions()) {
+            if (!a->isSeparator() && !a->menu()) window_->addAction(a);
+        }
+    }
+    visibility_.push_back({window_->menuBar(), window_->menuBar()->isHidden()});
+    window_->menuBar()->hide();
     scaleFonts(fontScaleFor(window_->screen()));
     window_->charts()->setPresentationScale(kScale);
     window_->predictionPanel()->setCompact(true);
@@ -166,6 +173,13 @@ void PresentationMode::enter() {
         const int tab = window_->tabs()->addTab(model_side_, tr("Model"));
         window_->tabs()->setTabToolTip(tab, tr("The model's layers and its recipe"));
     }
+    // Full screen once the layout is final: midway (larger text, the model panel still beside
+    // the pages) the window's minimum outgrows a 720 px screen. Sized to the screen first:
+    // without a window manager (a kiosk, Xvfb) full screen is only a request nobody answers.
+    for (int pass = 0; pass < 8; ++pass)
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    if (window_->screen()) window_->setGeometry(window_->screen()->geometry());
+    window_->showFullScreen();
 }
 
 void PresentationMode::leave() {
@@ -213,7 +227,9 @@ void PresentationMode::scaleFonts(double scale) {
     for (QWidget* w : window_->findChildren<QWidget*>())
         fonts_.push_back({w, w->font(), w->testAttribute(Qt::WA_SetFont)});
     for (const SavedFont& f : fonts_) {
-        if (f.widget == window_ || f.explicit_font)
+        // A style sheet (the bars' colours, the canvas hint's grey) keeps the font its widget
+        // had when polished, so those widgets are given the larger font explicitly too.
+        if (f.widget == window_ || f.explicit_font || !f.widget->styleSheet().isEmpty())
             f.widget->setFont(scaled(f.font, scale, desktop));
     }
     // Rows sized for the desktop font would cut the larger text.
