@@ -16,8 +16,8 @@
 
 #include "core/checkpoint/bundled_model.h"
 #include "core/data/data_location.h"
-#include "core/inference/digit_preprocess.h"
 #include "core/evaluation/drawn_digits.h"
+#include "core/inference/digit_preprocess.h"
 #include "core/inference/image_file.h"
 #include "core/inference/predictor.h"
 #include "test_ui_environment.h"
@@ -167,7 +167,8 @@ class DrawingCanvasTest : public QObject {
         DrawingCanvas* canvas = page.canvas();
 
         // A finger drawing: touch events draw like the mouse.
-        // Ours to delete (deleting unregisters it); the sanitizer build reports it leaked otherwise.
+        // Ours to delete (deleting unregisters it); the sanitizer build reports it leaked
+        // otherwise.
         const std::unique_ptr<QPointingDevice> device(QTest::createTouchDevice());
         QPointingDevice* touchscreen = device.get();
         const QPoint a = canvas->toWidget({kSide * 0.5, kSide * 0.2}).toPoint();
