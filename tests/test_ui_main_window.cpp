@@ -147,7 +147,11 @@ class MainWindowTest : public QObject {
         w.resize(1280, 800);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
-        auto* scroll = w.findChild<QScrollArea*>();
+        // The scroll area the model panel sits in (other pages have scroll areas of their own).
+        QScrollArea* scroll = nullptr;
+        for (QWidget* p = w.modelPanel()->augmentationSection(); p && !scroll;
+             p = p->parentWidget())
+            scroll = qobject_cast<QScrollArea*>(p);
         QVERIFY(scroll);
         const auto inWindow = [&w](const QWidget* widget) {
             return QRect(widget->mapTo(&w, QPoint(0, 0)), widget->size());
