@@ -55,7 +55,7 @@ using Step = mnist::ui::GuidedDemo::Step;
 
 namespace {
 
-// The two projector sizes the offscreen platform is given (see main()).
+// The projector sizes the offscreen platform is given (see main()).
 QScreen* screenOfSize(const QSize& size) {
     for (QScreen* s : QGuiApplication::screens()) {
         if (s->geometry().size() == size) return s;
@@ -343,6 +343,9 @@ class PresentationTest : public QObject {
         QTest::newRow("1280x720 with the demo bar") << QSize(1280, 720) << true;
         QTest::newRow("1920x1080") << QSize(1920, 1080) << false;
         QTest::newRow("1920x1080 with the demo bar") << QSize(1920, 1080) << true;
+        // A 1920x1080 screen with QT_SCALE_FACTOR=2.
+        QTest::newRow("960x540") << QSize(960, 540) << false;
+        QTest::newRow("960x540 with the demo bar") << QSize(960, 540) << true;
     }
     void nothingClippedOrOverlapping() {
         QFETCH(QSize, screen);
@@ -538,7 +541,8 @@ class PresentationTest : public QObject {
     }
 };
 
-// Two screens of the sizes a class is shown on, side by side, for the offscreen platform.
+// The screens a class is shown on, side by side, for the offscreen platform: 1280x720,
+// 1920x1080 and 1920x1080 at QT_SCALE_FACTOR=2 (960x540 logical).
 int main(int argc, char* argv[]) {
     QTemporaryDir config_dir;
     const QString config = config_dir.filePath(QStringLiteral("screens.json"));
@@ -546,7 +550,8 @@ int main(int argc, char* argv[]) {
     if (!file.open(QIODevice::WriteOnly)) return 1;
     file.write(R"({"screens": [
         {"name": "projector-720", "x": 0, "y": 0, "width": 1280, "height": 720},
-        {"name": "projector-1080", "x": 1280, "y": 0, "width": 1920, "height": 1080}]})");
+        {"name": "projector-1080", "x": 1280, "y": 0, "width": 1920, "height": 1080},
+        {"name": "projector-1080-at-200%", "x": 3200, "y": 0, "width": 960, "height": 540}]})");
     file.close();
     const QByteArray platform = qgetenv("QT_QPA_PLATFORM");
     if (platform.isEmpty() || platform == "offscreen")

@@ -2,6 +2,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QChartView>
 #include <QEvent>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -102,7 +103,12 @@ PresentationMode::PresentationMode(MainWindow* window) : QObject(window), window
 
 double PresentationMode::fontScaleFor(const QScreen* screen) {
     const int height = screen ? screen->geometry().height() : kFullHeight;
-    return std::clamp(kScale * height / kFullHeight, 1.0, kScale);
+    // With the square of the height ratio, not the ratio: the layout's fixed parts (margins,
+    // the canvas, the preview) do not shrink with the text, and at 540 px logical (1920x1080 at
+    // QT_SCALE_FACTOR=2) a growth of 1.5 left the window taller than the screen. 1.125 there is
+    // still 2.25 times the desktop size in device pixels, more than a 1280x720 screen shows.
+    const double ratio = static_cast<double>(height) / kFullHeight;
+    return std::clamp(kScale * ratio * ratio, 1.0, kScale);
 }
 
 std::vector<QWidget*> PresentationMode::advancedSections() const {
@@ -157,6 +163,7 @@ void PresentationMode::enter() {
     visibility_.push_back({window_->menuBar(), window_->menuBar()->isHidden()});
     window_->menuBar()->hide();
     scaleFonts(fontScaleFor(window_->screen()));
+    shrinkCharts(window_->screen());
     window_->charts()->setPresentationScale(kScale);
     window_->predictionPanel()->setCompact(true);
     window_->trainingPage()->setCompact(true);
@@ -206,16 +213,23 @@ void PresentationMode::leave() {
             table->verticalHeader()->setDefaultSectionSize(r.row_height);
     }
     rows_.clear();
+    for (const SavedMinimum& m : minimums_) {
+        if (m.widget) m.widget->setMinimumHeight(m.height);
+    }
+    minimums_.clear();
     for (const SavedVisibility& v : visibility_) {
         if (v.widget) v.widget->setHidden(v.hidden);
     }
     visibility_.clear();
-    if (QSplitter* splitter = splitterOf(window_)) splitter->restoreState(splitter_state_);
     settleLayouts(window_);
 
     if (!(states_ & Qt::WindowFullScreen)) window_->showNormal();
     window_->restoreGeometry(geometry_);  // also maximizes again a window that was
     window_->setWindowState(states_);
+    // Once the window has its desktop size: on a 960 px screen the model panel's scroll area,
+    // given its desktop width inside the full-screen window, resized its panel back and forth
+    // without end (a stack overflow).
+    if (QSplitter* splitter = splitterOf(window_)) splitter->restoreState(splitter_state_);
 }
 
 void PresentationMode::scaleFonts(double scale) {
@@ -238,6 +252,19 @@ void PresentationMode::scaleFonts(double scale) {
         rows_.push_back({table, rows->defaultSectionSize()});
         rows->setDefaultSectionSize(
             std::max(rows->defaultSectionSize(), table->fontMetrics().height() + 6));
+    }
+}
+
+void PresentationMode::shrinkCharts(const QScreen* screen) {
+    minimums_.clear();
+    const int height = screen ? screen->geometry().height() : kFullHeight;
+    if (height >= kFullHeight) return;
+    // The charts' two rows of desktop-sized minimum heights, with the controls above them, are
+    // taller than a 540 px logical screen (1920x1080 at QT_SCALE_FACTOR=2); the charts shrink
+    // with the screen instead, as the text does.
+    for (QChartView* view : window_->findChildren<QChartView*>()) {
+        minimums_.push_back({view, view->minimumHeight()});
+        view->setMinimumHeight(view->minimumHeight() * height / kFullHeight);
     }
 }
 

@@ -39,7 +39,8 @@ class PresentationMode : public QObject {
     bool isActive() const { return active_; }
     // The factor fonts grow by on `screen`. kScale where the logical screen is at least
     // kFullHeight high; less on smaller logical screens (a high QT_SCALE_FACTOR on a small
-    // screen), where the scale factor has already enlarged the text by as much in device pixels.
+    // screen), where the scale factor has already enlarged the text in device pixels: by the
+    // square of the height ratio, 1.125 at 540 px, so that the layout fits.
     static double fontScaleFor(const QScreen* screen);
     // The model panel's sections that presentation mode folds away (the recipe, augmentation).
     std::vector<QWidget*> advancedSections() const;
@@ -68,10 +69,15 @@ class PresentationMode : public QObject {
         QPointer<QWidget> table;
         int row_height = 0;
     };
+    struct SavedMinimum {
+        QPointer<QWidget> widget;
+        int height = 0;
+    };
 
     void enter();
     void leave();
     void scaleFonts(double scale);
+    void shrinkCharts(const QScreen* screen);
     void setAdvancedShown(bool shown);
 
     MainWindow* window_;
@@ -87,6 +93,7 @@ class PresentationMode : public QObject {
     std::vector<SavedVisibility> visibility_;
     std::vector<SavedFont> fonts_;
     std::vector<SavedRows> rows_;
+    std::vector<SavedMinimum> minimums_;
     QPointer<QWidget> model_side_;  // the splitter's left side, a tab while presenting
     int tab_ = 0;                   // the page shown when presentation mode began
 };
