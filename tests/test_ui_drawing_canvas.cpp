@@ -20,6 +20,7 @@
 #include "core/inference/digit_preprocess.h"
 #include "core/inference/image_file.h"
 #include "core/inference/predictor.h"
+#include "drawing_test_support.h"
 #include "test_ui_environment.h"
 #include "ui/draw_predict_page.h"
 #include "ui/drawing_canvas.h"
@@ -31,18 +32,6 @@ using mnist::ui::DrawPredictPage;
 using mnist::ui::PredictionPanel;
 
 namespace {
-
-// Presses at the first point, moves through the rest in small steps, releases at the last —
-// the way a hand draws, so the canvas sees a stream of mouseMoveEvents.
-void stroke(DrawingCanvas* canvas, const QList<QPointF>& image_points) {
-    auto at = [&](const QPointF& p) { return canvas->toWidget(p).toPoint(); };
-    QTest::mousePress(canvas, Qt::LeftButton, Qt::NoModifier, at(image_points.front()));
-    for (int i = 1; i < image_points.size(); ++i) {
-        const QPointF a = image_points[i - 1], b = image_points[i];
-        for (int s = 1; s <= 10; ++s) QTest::mouseMove(canvas, at(a + (b - a) * (s / 10.0)));
-    }
-    QTest::mouseRelease(canvas, Qt::LeftButton, Qt::NoModifier, at(image_points.back()));
-}
 
 double inkSum(const mnist::PreprocessedDigit& d) {
     double sum = 0;

@@ -12,6 +12,7 @@
 
 #include "core/checkpoint/bundled_model.h"
 #include "core/inference/digit_preprocess.h"
+#include "drawing_test_support.h"
 #include "test_ui_environment.h"
 #include "ui/draw_predict_page.h"
 #include "ui/drawing_canvas.h"
@@ -79,17 +80,6 @@ void checkPlacement(const mnist::GrayImage& image, int left, int top, int right,
     QVERIFY(inked > 0);
     QVERIFY(std::abs(min_x - left) < 1e-6 && std::abs(min_y - top) < 1e-6);
     QVERIFY(std::abs(max_x - right) < 1e-6 && std::abs(max_y - bottom) < 1e-6);
-}
-
-// Presses at the first point, moves through the rest in small steps, releases at the last.
-void stroke(DrawingCanvas* canvas, const QList<QPointF>& image_points) {
-    auto at = [&](const QPointF& p) { return canvas->toWidget(p).toPoint(); };
-    QTest::mousePress(canvas, Qt::LeftButton, Qt::NoModifier, at(image_points.front()));
-    for (int i = 1; i < image_points.size(); ++i) {
-        const QPointF a = image_points[i - 1], b = image_points[i];
-        for (int s = 1; s <= 10; ++s) QTest::mouseMove(canvas, at(a + (b - a) * (s / 10.0)));
-    }
-    QTest::mouseRelease(canvas, Qt::LeftButton, Qt::NoModifier, at(image_points.back()));
 }
 
 }  // namespace
