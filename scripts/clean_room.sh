@@ -65,6 +65,9 @@ host_mirror() {
 mirror=$(host_mirror)
 
 root=$(mktemp -d "$workdir/mnist-clean-room.XXXXXX")
+# A Debian system's / is 0755; mktemp's 0700 would lock every unprivileged user (tests that drop
+# to nobody) out of the whole root.
+chmod 755 "$root"
 mounts=()
 cleanup() {
     local status=$?
