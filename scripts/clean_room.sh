@@ -65,9 +65,6 @@ host_mirror() {
 mirror=$(host_mirror)
 
 root=$(mktemp -d "$workdir/mnist-clean-room.XXXXXX")
-# A Debian system's / is 0755; mktemp's 0700 would lock every unprivileged user (tests that drop
-# to nobody) out of the whole root.
-chmod 755 "$root"
 mounts=()
 cleanup() {
     local status=$?
@@ -108,6 +105,10 @@ else
         run mv "$cache.part" "$cache"
     fi
 fi
+# A Debian system's / is 0755. mktemp made this one 0700, and tar -p restores whatever mode the
+# cached base's "./" was saved with: either would lock every unprivileged user (tests that drop to
+# nobody) out of the whole root, /proc included. So the mode is set after the base is in place.
+run chmod 755 "$root"
 
 # 2. apt inside sees the same Debian suites as the host (updates and security included), and
 # resolves names the host's way.

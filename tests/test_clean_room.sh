@@ -56,6 +56,9 @@ echo base >"$tmp/base.tar"
 out=$("$cr" --dry-run --workdir "$tmp/work" --cache "$tmp/base.tar" -- echo "two words" 2>&1); rc=$?
 check "cached dry run exits 0" [ "$rc" -eq 0 ]
 check "cached base is unpacked" grep -q "would run: tar -xpf $tmp/base.tar" <<<"$out"
+# tar -p restores the cached "./" mode (0700 in an older cache): / must be opened up after it.
+check "root made 0755 after the base is unpacked" bash -c \
+    'grep -A1000 "would run: tar -xpf" <<<"$1" | grep -q "would run: chmod 755 .*mnist-clean-room"' _ "$out"
 check "cached base skips debootstrap" bash -c '! grep -q debootstrap <<<"$1"' _ "$out"
 check "the given command runs, quoted" grep -q 'echo two\\ words' <<<"$out"
 check "cached dry run leaves nothing behind" workdir_empty
