@@ -106,10 +106,51 @@ struct RunData {
     std::string validation;  // how the run validates, for TrainStart
 };
 
-RunData load_run_data(const TrainOptions& options, const torch::Device& device) {
+// An explicit split of the training images (one cross-validation fold): indices into the training
+// set after limit_train.
+struct IndexSplit {
+    const std::vector<std::int64_t>& train;
+    const std::vector<std::int64_t>& val;
+};
+
+// Refuses indices outside the training set, empty parts and an image in both parts (it would be
+// validated on what it trained on), naming the index.
+torch::Tensor checked_indices(const std::vector<std::int64_t>& indices, const char* part,
+                              std::int64_t size, std::vector<char>& used) {
+    if (indices.empty()) throw InvalidArgument(std::string("the ") + part + " split is empty");
+    for (const std::int64_t i : indices) {
+        if (i < 0 || i >= size) {
+            throw InvalidArgument(std::string("the ") + part + " split names image " +
+                                  std::to_string(i) + ", outside the " + std::to_string(size) +
+                                  " training images");
+        }
+        if (used[static_cast<std::size_t>(i)]) {
+            throw InvalidArgument("training image " + std::to_string(i) +
+                                  " is in the split twice (training and validation must not "
+                                  "share an image)");
+        }
+        used[static_cast<std::size_t>(i)] = 1;
+    }
+    return torch::tensor(indices, torch::kInt64);
+}
+
+RunData load_run_data(const TrainOptions& options, const torch::Device& device,
+                      const IndexSplit* split = nullptr) {
     RunData data;
     data.dir = resolve_data_dir(options.data_dir);
     data.train = load_mnist(data.dir, Split::Train).head(options.limit_train);
+    if (split) {
+        // The test set is not read at all: a cross-validation keeps it for the very end.
+        std::vector<char> used(static_cast<std::size_t>(data.train.size()), 0);
+        const auto train = checked_indices(split->train, "training", data.train.size(), used);
+        const auto val = checked_indices(split->val, "validation", data.train.size(), used);
+        data.val = data.train.select(val);
+        data.train = data.train.select(train);
+        data.validation = std::to_string(data.val.size()) + " held-out training images";
+        data.train.images = data.train.images.to(device);
+        data.train.labels = data.train.labels.to(device);
+        return data;
+    }
     data.test = load_mnist(data.dir, Split::Test).head(options.limit_test);
     data.val = data.test;
     data.validation = "the " + std::to_string(data.test.size()) + " test images";
@@ -239,8 +280,11 @@ void validate_options(const TrainOptions& options) {
     validate_optimizer_and_schedule(options);
 }
 
-TrainResult train(const TrainOptions& options, TrainObserver* observer,
-                  const std::atomic<bool>* stop) {
+namespace {
+
+// train() and train_split(): `split` null means the options' own split (val_split or test set).
+TrainResult run_training(const TrainOptions& options, const IndexSplit* split,
+                         TrainObserver* observer, const std::atomic<bool>* stop) {
     validate_options(options);
     prepare_out_dir(options.out_dir);
     TrainObserver silent;
@@ -251,7 +295,7 @@ TrainResult train(const TrainOptions& options, TrainObserver* observer,
     torch::manual_seed(options.seed);
     if (device.is_cuda()) torch::cuda::manual_seed_all(options.seed);
 
-    const RunData data = load_run_data(options, device);
+    const RunData data = load_run_data(options, device, split);
     const std::int64_t n = data.train.size();
     const std::int64_t batches = batches_per_epoch(n, options.batch_size);
     TrainingState state = make_training_state(options, batches, device);
@@ -297,6 +341,24 @@ TrainResult train(const TrainOptions& options, TrainObserver* observer,
         result.test_acc = evaluate(state.net, data.test, device).accuracy;
     }
     return result;
+}
+
+}  // namespace
+
+TrainResult train(const TrainOptions& options, TrainObserver* observer,
+                  const std::atomic<bool>* stop) {
+    return run_training(options, nullptr, observer, stop);
+}
+
+TrainResult train_split(const TrainOptions& options, const std::vector<std::int64_t>& train_indices,
+                        const std::vector<std::int64_t>& val_indices, TrainObserver* observer,
+                        const std::atomic<bool>* stop) {
+    if (options.val_split > 0) {
+        throw InvalidArgument("a validation split (" + std::to_string(options.val_split) +
+                              ") cannot be combined with an explicit train/validation split");
+    }
+    const IndexSplit split{train_indices, val_indices};
+    return run_training(options, &split, observer, stop);
 }
 
 }  // namespace mnist

@@ -2,6 +2,7 @@
 // One training run: data, model, optimizer, schedule, augmentation, checkpoints and history.
 // No LibTorch in this header, so widgets can include it.
 #include <atomic>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,5 +45,13 @@ void validate_options(const TrainOptions& options);
 // checkpoint written so far.
 TrainResult train(const TrainOptions& options, TrainObserver* observer = nullptr,
                   const std::atomic<bool>* stop = nullptr);
+
+// Trains on an explicit split of the training images (indices into the training set after
+// options.limit_train, e.g. one cross-validation fold): validates on `val_indices` and never reads
+// the test set. Throws InvalidArgument for options.val_split > 0, an index outside the set, an
+// empty part or an image in both parts. Otherwise as train().
+TrainResult train_split(const TrainOptions& options, const std::vector<std::int64_t>& train_indices,
+                        const std::vector<std::int64_t>& val_indices,
+                        TrainObserver* observer = nullptr, const std::atomic<bool>* stop = nullptr);
 
 }  // namespace mnist
