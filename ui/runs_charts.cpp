@@ -1,0 +1,269 @@
+#include "ui/runs_charts.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QCursor>
+#include <QHBoxLayout>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QPainter>
+#include <QToolTip>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace mnist::ui {
+namespace {
+
+// Tableau's ten: told apart on a projector and by most colour-blind readers.
+constexpr std::array<QRgb, 10> kPalette = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
+                                           0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf};
+
+struct Range {
+    double lo = 0, hi = 0;
+    bool valid = false;
+    void add(double v) {
+        if (!std::isfinite(v)) return;
+        lo = valid ? std::min(lo, v) : v;
+        hi = valid ? std::max(hi, v) : v;
+        valid = true;
+    }
+};
+
+// "1, 2, 5, 10, 20 …": the step that puts at most about ten labels on the epoch axis.
+int epochStep(int epochs) {
+    for (int decade = 1;; decade *= 10) {
+        for (const int step : {1, 2, 5}) {
+            if (epochs / (step * decade) <= 10) return step * decade;
+        }
+    }
+}
+
+}  // namespace
+
+QColor RunsCharts::runColor(int i) {
+    return QColor::fromRgb(kPalette[static_cast<std::size_t>(i) % kPalette.size()]);
+}
+
+RunsCharts::RunsCharts(QWidget* parent) : QWidget(parent) {
+    auto* loss_y = new QValueAxis;
+    loss_y->setLabelFormat(QStringLiteral("%.2f"));
+    loss_ = makeChart(tr("Loss"), loss_y);
+    auto* acc_y = new QValueAxis;
+    acc_y->setLabelFormat(QStringLiteral("%.1f"));
+    acc_ = makeChart(tr("Accuracy (%)"), acc_y);
+    auto* lr_y = new QLogValueAxis;
+    lr_y->setBase(10);
+    lr_y->setLabelFormat(QStringLiteral("%.0e"));
+    lr_y->setMinorTickCount(8);
+    lr_ = makeChart(tr("Learning rate (log scale)"), lr_y);
+
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+    for (const Chart* c : {&loss_, &acc_, &lr_}) layout->addWidget(c->view);
+    showRuns({});
+}
+
+RunsCharts::Chart RunsCharts::makeChart(const QString& title, QAbstractAxis* y) {
+    Chart c;
+    c.chart = new QChart;
+    c.chart->setTitle(title);
+    c.chart->setAnimationOptions(QChart::NoAnimation);
+    c.chart->setMargins(QMargins(4, 4, 4, 4));
+    c.chart->legend()->setAlignment(Qt::AlignBottom);
+    QFont font = c.chart->titleFont();
+    font.setBold(true);
+    c.chart->setTitleFont(font);
+    c.x = new QValueAxis;
+    c.x->setTitleText(tr("epoch"));
+    c.x->setLabelFormat(QStringLiteral("%.0f"));
+    c.x->setTickType(QValueAxis::TicksDynamic);
+    c.x->setTickAnchor(0);
+    c.chart->addAxis(c.x, Qt::AlignBottom);
+    c.y = y;
+    c.chart->addAxis(c.y, Qt::AlignLeft);
+    c.view = new QChartView(c.chart, this);
+    c.view->setRenderHint(QPainter::Antialiasing);
+    c.view->setMinimumSize(220, 180);
+    return c;
+}
+
+QLineSeries* RunsCharts::addSeries(const Chart& c, const OverlayRun& run, Quantity quantity,
+                                   const QString& what, Qt::PenStyle style, bool in_legend) {
+    auto* series = new QLineSeries;
+    series->setName(run.name);
+    QPen pen(run.color);
+    pen.setWidthF(style == Qt::SolidLine ? 2.5 : 1.5);
+    pen.setStyle(style);
+    series->setPen(pen);
+    series->setPointsVisible(style == Qt::SolidLine && quantity != Quantity::LearningRate);
+    for (const auto& m : run.history) {
+        double y = 0;
+        const bool validation = style == Qt::SolidLine;
+        switch (quantity) {
+            case Quantity::Loss:
+                y = validation ? m.val_loss : m.train_loss;
+                break;
+            case Quantity::Accuracy:
+                y = validation ? m.val_acc : m.train_acc;
+                break;
+            case Quantity::LearningRate:
+                y = m.lr;
+                break;
+        }
+        // A log axis cannot place 0, and a NaN from a diverged run would break the line.
+        if (!std::isfinite(y) || (quantity == Quantity::LearningRate && y <= 0)) continue;
+        series->append(m.epoch, y);
+    }
+    c.chart->addSeries(series);
+    series->attachAxis(c.x);
+    series->attachAxis(c.y);
+    if (!in_legend) {
+        for (QLegendMarker* marker : c.chart->legend()->markers(series)) marker->setVisible(false);
+    }
+    const int decimals = quantity == Quantity::Accuracy ? 2 : 4;
+    connect(series, &QLineSeries::hovered, this,
+            [this, series, quantity, what, decimals](const QPointF& at, bool state) {
+                if (!state || series->count() == 0) {
+                    QToolTip::hideText();
+                    return;
+                }
+                const auto points = series->points();
+                const auto nearest = std::min_element(
+                    points.begin(), points.end(), [&](const QPointF& a, const QPointF& b) {
+                        return std::abs(a.x() - at.x()) < std::abs(b.x() - at.x());
+                    });
+                const QString value = quantity == Quantity::LearningRate
+                                          ? QString::number(nearest->y(), 'e', 2)
+                                          : QString::number(nearest->y(), 'f', decimals);
+                const QString text =
+                    tr("%1, %2, epoch %3: %4%5")
+                        .arg(series->name(), what)
+                        .arg(nearest->x())
+                        .arg(value,
+                             quantity == Quantity::Accuracy ? QStringLiteral(" %") : QString());
+                QToolTip::showText(QCursor::pos(), text);
+                Q_EMIT pointHovered(text);
+            });
+    return series;
+}
+
+void RunsCharts::clear(const Chart& c) {
+    const auto all = c.chart->series();
+    for (QAbstractSeries* s : all) {
+        c.chart->removeSeries(s);
+        delete s;
+    }
+}
+
+void RunsCharts::showRuns(const std::vector<OverlayRun>& runs) {
+    for (const Chart* c : {&loss_, &acc_, &lr_}) clear(*c);
+    for (const OverlayRun& run : runs) {
+        // Validation first, so the legend's one entry per run is the solid line.
+        addSeries(loss_, run, Quantity::Loss, tr("validation loss"), Qt::SolidLine, true);
+        addSeries(loss_, run, Quantity::Loss, tr("train loss"), Qt::DashLine, false);
+        addSeries(acc_, run, Quantity::Accuracy, tr("validation accuracy"), Qt::SolidLine, true);
+        addSeries(acc_, run, Quantity::Accuracy, tr("train accuracy"), Qt::DashLine, false);
+        addSeries(lr_, run, Quantity::LearningRate, tr("learning rate"), Qt::SolidLine, true);
+    }
+    const QString how =
+        runs.empty() ? tr(" — tick runs to compare them") : tr(" — validation solid, train dashed");
+    loss_.chart->setTitle(tr("Loss") + how);
+    acc_.chart->setTitle(tr("Accuracy (%)"));
+    lr_.chart->setTitle(tr("Learning rate (log scale)"));
+    for (const Chart* c : {&loss_, &acc_, &lr_}) c->chart->legend()->setVisible(!runs.empty());
+    fitAxes(runs);
+}
+
+void RunsCharts::fitAxes(const std::vector<OverlayRun>& runs) {
+    int epochs = 1;
+    bool past_first = false;
+    for (const auto& run : runs) {
+        for (const auto& m : run.history) {
+            epochs = std::max(epochs, m.epoch);
+            past_first = past_first || m.epoch > 1;
+        }
+    }
+    // As on the Training page: the first epoch's training values start near chance level and
+    // would squash the differences a comparison is about, so with later epochs they may run off
+    // the chart (hovering still tells them).
+    Range loss, acc, lr;
+    for (const auto& run : runs) {
+        for (const auto& m : run.history) {
+            const bool settled = !past_first || m.epoch > 1;
+            loss.add(m.val_loss);
+            acc.add(m.val_acc);
+            if (settled) {
+                loss.add(m.train_loss);
+                acc.add(m.train_acc);
+            }
+            if (m.lr > 0) lr.add(m.lr);
+        }
+    }
+    for (const Chart* c : {&loss_, &acc_, &lr_}) {
+        c->x->setRange(0, epochs + 0.15);  // room for the last point's marker
+        c->x->setTickInterval(epochStep(epochs));
+    }
+    auto* loss_y = static_cast<QValueAxis*>(loss_.y);
+    if (loss.valid) {
+        const double pad = std::max(0.05 * (loss.hi - loss.lo), 0.01);
+        loss_y->setRange(std::max(0.0, loss.lo - pad), loss.hi + pad);
+        loss_y->applyNiceNumbers();
+    } else {
+        loss_y->setRange(0, 2.5);
+    }
+    auto* acc_y = static_cast<QValueAxis*>(acc_.y);
+    if (acc.valid) {
+        const double pad = std::max(0.05 * (acc.hi - acc.lo), 0.2);
+        acc_y->setRange(std::max(0.0, acc.lo - pad), std::min(100.0, acc.hi + pad));
+        acc_y->applyNiceNumbers();
+    } else {
+        acc_y->setRange(0, 100);
+    }
+    auto* lr_y = static_cast<QLogValueAxis*>(lr_.y);
+    if (lr.valid) {
+        // Whole decades, so the log axis always has labelled ticks.
+        const double lo = std::pow(10.0, std::floor(std::log10(lr.lo)));
+        double hi = std::pow(10.0, std::ceil(std::log10(lr.hi)));
+        if (hi <= lo) hi = lo * 10;
+        lr_y->setRange(lo, hi);
+    } else {
+        lr_y->setRange(1e-4, 1e-1);
+    }
+}
+
+QValueAxis* RunsCharts::accuracyAxis() const {
+    return static_cast<QValueAxis*>(acc_.y);
+}
+
+QStringList RunsCharts::legendNames(QChart* chart) {
+    QStringList names;
+    for (QLegendMarker* marker : chart->legend()->markers()) {
+        if (marker->isVisible()) names << marker->label();
+    }
+    return names;
+}
+
+QImage RunsCharts::renderImage() const {
+    const qreal dpr = devicePixelRatioF();
+    QImage image(size() * dpr, QImage::Format_RGB32);
+    image.setDevicePixelRatio(dpr);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    for (const Chart* c : {&loss_, &acc_, &lr_})
+        painter.drawPixmap(c->view->pos(), c->view->grab());
+    return image;
+}
+
+bool RunsCharts::savePng(const QString& path, QString* error) const {
+    if (renderImage().save(path, "PNG")) return true;
+    if (error) *error = tr("Could not write the image %1.").arg(path);
+    return false;
+}
+
+}  // namespace mnist::ui

@@ -1,0 +1,74 @@
+#pragma once
+// Several runs' per-epoch histories laid over each other: loss, accuracy and learning rate (log
+// axis), one colour per run, validation solid and training dashed, and a legend naming each run
+// once. Data in, pixels out: it knows nothing of where the runs live.
+#include <QColor>
+#include <QImage>
+#include <QString>
+#include <QStringList>
+#include <QWidget>
+
+#include <vector>
+
+#include "core/training/training_metrics.h"
+
+class QAbstractAxis;
+class QChart;
+class QChartView;
+class QLineSeries;
+class QLogValueAxis;
+class QValueAxis;
+
+namespace mnist::ui {
+
+struct OverlayRun {
+    QString name;  // what the legend calls it
+    QColor color;
+    std::vector<mnist::EpochMetrics> history;
+};
+
+class RunsCharts : public QWidget {
+    Q_OBJECT
+  public:
+    explicit RunsCharts(QWidget* parent = nullptr);
+
+    // Replaces what is shown; an empty list leaves three empty charts with a hint in the title.
+    void showRuns(const std::vector<OverlayRun>& runs);
+
+    QChart* lossChart() const { return loss_.chart; }
+    QChart* accuracyChart() const { return acc_.chart; }
+    QChart* learningRateChart() const { return lr_.chart; }
+    QValueAxis* accuracyAxis() const;
+    // The names the chart's legend shows, in order (one per run).
+    static QStringList legendNames(QChart* chart);
+
+    // The three charts side by side, as on screen.
+    QImage renderImage() const;
+    bool savePng(const QString& path, QString* error = nullptr) const;
+
+    // A distinct colour for the i-th run (cycles after ten).
+    static QColor runColor(int i);
+
+  Q_SIGNALS:
+    // A hovered point in words ("aug, validation accuracy, epoch 3: 98.12 %").
+    void pointHovered(const QString& description);
+
+  private:
+    enum class Quantity { Loss, Accuracy, LearningRate };
+    struct Chart {
+        QChart* chart = nullptr;
+        QValueAxis* x = nullptr;
+        QAbstractAxis* y = nullptr;
+        QChartView* view = nullptr;
+    };
+    Chart makeChart(const QString& title, QAbstractAxis* y);
+    // A series of `run` on `chart`: named after the run, or left out of the legend.
+    QLineSeries* addSeries(const Chart& chart, const OverlayRun& run, Quantity quantity,
+                           const QString& what, Qt::PenStyle style, bool in_legend);
+    void clear(const Chart& chart);
+    void fitAxes(const std::vector<OverlayRun>& runs);
+
+    Chart loss_, acc_, lr_;
+};
+
+}  // namespace mnist::ui
