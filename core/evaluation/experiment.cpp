@@ -6,18 +6,10 @@
 #include <filesystem>
 
 #include "core/errors.h"
+#include "core/sample_statistics.h"
 
 namespace mnist {
 namespace {
-
-void mean_std(const std::vector<double>& v, double& mean, double& stddev) {
-    mean = 0.0;
-    for (double x : v) mean += x;
-    mean /= static_cast<double>(v.size());
-    double ss = 0.0;
-    for (double x : v) ss += (x - mean) * (x - mean);
-    stddev = v.size() > 1 ? std::sqrt(ss / static_cast<double>(v.size() - 1)) : 0.0;
-}
 
 std::string fmt(const char* format, double a, double b = 0.0, double c = 0.0) {
     char buffer[128];
@@ -61,8 +53,12 @@ ExperimentSummary run_experiment(const TrainOptions& options,
         summary.runs.push_back(std::move(r));
     }
     if (!finals.empty()) {
-        mean_std(finals, summary.final_mean, summary.final_std);
-        mean_std(bests, summary.best_mean, summary.best_std);
+        const MeanStd final_acc = mean_and_sample_std(finals);
+        const MeanStd best_acc = mean_and_sample_std(bests);
+        summary.final_mean = final_acc.mean;
+        summary.final_std = final_acc.std;
+        summary.best_mean = best_acc.mean;
+        summary.best_std = best_acc.std;
     }
     return summary;
 }
