@@ -1,0 +1,340 @@
+// Tests for core/training/run_store and run_writer: runs written as training goes read back the
+// same from a fresh listing (a restart), broken folders are listed with their problem and never
+// throw, renames persist, deletes remove one run's files only, and the CSV export has one row per
+// run-epoch.
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/errors.h"
+#include "core/training/recipe_fields.h"
+#include "core/training/recipes.h"
+#include "core/training/run_store.h"
+#include "core/training/run_writer.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+mnist::EpochMetrics epoch(int n, double val_acc, double lr) {
+    mnist::EpochMetrics m;
+    m.epoch = n;
+    m.train_loss = 1.0 / (n + 1) + 0.0123456789;
+    m.train_acc = 80.0 + n + 0.123456;
+    m.val_loss = 0.5 / n;
+    m.val_acc = val_acc;
+    m.lr = lr;
+    m.seconds = 1.25 * n;
+    return m;
+}
+
+// A finished result of `epochs` epochs whose best is the highest accuracy.
+mnist::TrainResult result_of(const std::vector<mnist::EpochMetrics>& epochs) {
+    mnist::TrainResult r;
+    r.epochs = epochs;
+    for (auto& m : r.epochs) {
+        if (r.best_epoch == 0 || m.val_acc > r.best_val_acc) {
+            r.best_epoch = m.epoch;
+            r.best_val_acc = m.val_acc;
+            m.improved = true;
+        }
+    }
+    return r;
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void spit(const std::string& path, const std::string& text) {
+    std::ofstream(path) << text;
+}
+
+// Every recipe field of `o` by key, as JSON-free text, for comparing two recipes whole.
+std::vector<std::string> recipe_text(const mnist::TrainOptions& o) {
+    std::vector<std::string> fields{"model=" + o.model};
+    for (const auto& field : mnist::recipe_fields()) {
+        std::visit(
+            [&](const auto& v) {
+                std::ostringstream s;
+                s.precision(17);
+                s << field.key << '=' << v;
+                fields.push_back(s.str());
+            },
+            field.get(o));
+    }
+    return fields;
+}
+
+}  // namespace
+
+class RunStoreTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    std::string out() const { return dir_.path().toStdString(); }
+
+    mnist::TrainOptions options(const std::string& model = "Model_1", std::uint64_t seed = 1) {
+        mnist::TrainOptions o = mnist::recommended_options(model);
+        o.seed = seed;
+        o.out_dir = out();
+        return o;
+    }
+
+  private Q_SLOTS:
+    void init() {
+        QVERIFY(dir_.isValid());
+        fs::remove_all(mnist::runs_folder(out()));
+    }
+
+    void noRunsFolderListsNothing() {
+        QVERIFY(mnist::list_runs(mnist::runs_folder(out())).empty());
+        QVERIFY(mnist::list_runs(out() + "/does/not/exist").empty());
+    }
+
+    void runsWrittenAsTrainingGoesSurviveARestart() {
+        auto a = mnist::RunWriter::start(options("Model_1", 7));
+        // Same model, same seed, same second: still two runs.
+        auto b = mnist::RunWriter::start(options("Model_1", 7));
+        QVERIFY(a.folder() != b.folder());
+        QCOMPARE(fs::path(a.folder()).parent_path().string(), mnist::runs_folder(out()));
+
+        // While running, a fresh listing already shows the run.
+        auto listed = mnist::list_runs(mnist::runs_folder(out()));
+        QCOMPARE(listed.size(), std::size_t{2});
+        QCOMPARE(listed[0].ended, std::string("running"));
+        QVERIFY2(listed[0].problem.empty(), listed[0].problem.c_str());
+        QVERIFY(listed[0].history.empty());
+
+        const std::vector<mnist::EpochMetrics> epochs = {
+            epoch(1, 97.25, 1e-3), epoch(2, 98.5, 1e-3), epoch(3, 98.125, 5e-4)};
+        a.update(result_of({epochs[0]}));
+        auto so_far = mnist::read_run(a.folder());
+        QCOMPARE(so_far.history.size(), std::size_t{1});
+        QCOMPARE(so_far.ended, std::string("running"));
+
+        mnist::TrainResult done = result_of(epochs);
+        done.test_acc = 98.75;
+        a.update(done, "early-stopped");
+        b.fail("training diverged: the loss became nan in epoch 1");
+
+        listed = mnist::list_runs(mnist::runs_folder(out()));
+        QCOMPARE(listed.size(), std::size_t{2});
+        const mnist::RunRecord& r = listed[0].folder == a.folder() ? listed[0] : listed[1];
+        const mnist::RunRecord& failed = listed[0].folder == a.folder() ? listed[1] : listed[0];
+        QVERIFY2(r.problem.empty(), r.problem.c_str());
+        QCOMPARE(r.id, fs::path(a.folder()).filename().string());
+        QCOMPARE(r.name, r.id);
+        QCOMPARE(r.model, std::string("Model_1"));
+        QCOMPARE(r.seed, std::uint64_t{7});
+        QCOMPARE(r.ended, std::string("early-stopped"));
+        QCOMPARE(r.best_epoch, 2);
+        QCOMPARE(r.best_val_acc, 98.5);
+        QCOMPARE(r.final_val_acc(), 98.125);
+        QVERIFY(r.test_acc.has_value());
+        QCOMPARE(*r.test_acc, 98.75);
+        QVERIFY(r.seconds >= 0.0);
+        QCOMPARE(r.started.size(), std::size_t{19});  // 2026-11-29T06:30:12
+        QVERIFY(!r.resumable);                        // no state.pt was written
+        QCOMPARE(r.history.size(), epochs.size());
+        for (std::size_t i = 0; i < epochs.size(); ++i) {
+            QCOMPARE(r.history[i].epoch, epochs[i].epoch);
+            QCOMPARE(r.history[i].val_acc, epochs[i].val_acc);
+            QCOMPARE(r.history[i].lr, epochs[i].lr);
+            QVERIFY(std::abs(r.history[i].train_loss - epochs[i].train_loss) < 1e-9);
+            QCOMPARE(r.history[i].improved, i < 2);
+        }
+        QCOMPARE(failed.ended, std::string("failed"));
+        QVERIFY(failed.failure.find("diverged") != std::string::npos);
+        QVERIFY(failed.history.empty());
+    }
+
+    void recipeReadsBackEqual() {
+        mnist::TrainOptions o = mnist::recommended_options("Model_3");
+        o.out_dir = out();
+        o.seed = 18446744073709551557ull;  // the largest 64-bit prime: no double holds it
+        o.lr = 0.000123456789012345;
+        o.optimizer = mnist::OptimizerKind::SGD;
+        o.nesterov = true;
+        o.scheduler = mnist::SchedulerKind::Step;
+        o.step_gamma = 1.0 / 3.0;
+        o.early_stop = 4;
+        o.val_split = 5000;
+        o.data_dir = "/data/with, a comma \"and quotes\"";
+        o.augmentation.degrees(7.5).stroke(0.3);
+        auto writer = mnist::RunWriter::start(o);
+        const auto back = mnist::read_run(writer.folder());
+        QVERIFY2(back.problem.empty(), back.problem.c_str());
+        QCOMPARE(recipe_text(back.options), recipe_text(o));
+        QCOMPARE(back.recipe_summary(),
+                 std::string("SGD lr 0.000123457, step, batch 64, augmented, EMA 0.999"));
+    }
+
+    void brokenFoldersAreListedWithTheirProblem() {
+        const std::string runs = mnist::runs_folder(out());
+        auto good = mnist::RunWriter::start(options());
+        good.update(result_of({epoch(1, 90, 1e-3)}), "finished");
+        // Each broken copy starts from the good run's files.
+        const auto copy = [&](const std::string& id) {
+            const fs::path to = fs::path(runs) / id;
+            fs::create_directories(to);
+            for (const auto& entry : fs::directory_iterator(good.folder())) {
+                fs::copy_file(entry.path(), to / entry.path().filename());
+            }
+            return to.string();
+        };
+        spit(copy("b-corrupt-json") + "/run.json", "{\"name\": \"half a fi");
+        fs::remove(copy("b-no-run-json") + "/run.json");
+        fs::remove(copy("b-no-history") + "/history.csv");
+        spit(copy("b-bad-row") + "/history.csv",
+             "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds\n1,0.5,90,0.4,oops,0.001,1\n");
+        {
+            const std::string path = copy("b-bad-recipe") + "/run.json";
+            std::string text = slurp(path);
+            const auto at = text.find("\"epochs\": ");
+            QVERIFY(at != std::string::npos);
+            text.replace(at, 10, "\"epochs\": \"many\", \"x\": ");
+            spit(path, text);
+        }
+        spit(copy("b-newer-format") + "/run.json", "{\"format\": 99}");
+        spit(runs + "/a-stray-file.txt", "not a run");
+
+        const auto listed = mnist::list_runs(runs);
+        QCOMPARE(listed.size(), std::size_t{7});  // six broken and the good one; the file is no run
+        const std::vector<std::pair<std::string, std::string>> expected = {
+            {"b-bad-recipe", "recipe field 'epochs'"},
+            {"b-bad-row", "history.csv line 2: val_acc 'oops' is not a number"},
+            {"b-corrupt-json", "run.json is corrupt"},
+            {"b-newer-format", "format 99"},
+            {"b-no-history", "history.csv is missing"},
+            {"b-no-run-json", "run.json is missing"},
+        };
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+            const auto& run = listed[i + 1];  // the good run's id (a date) sorts first
+            QCOMPARE(run.id, expected[i].first);
+            QVERIFY2(run.problem.find(expected[i].second) != std::string::npos,
+                     (run.id + ": " + run.problem).c_str());
+            QVERIFY2(run.problem.find(run.folder) != std::string::npos, run.problem.c_str());
+            QVERIFY(run.history.empty() || !run.problem.empty());
+        }
+        QVERIFY(listed[0].problem.empty());
+        QCOMPARE(listed[0].folder, good.folder());
+    }
+
+    void renamePersists() {
+        auto writer = mnist::RunWriter::start(options());
+        mnist::rename_run(writer.folder(), "with augmentation, seed 1");
+        QCOMPARE(mnist::read_run(writer.folder()).name, std::string("with augmentation, seed 1"));
+        // The trainer's next rewrite keeps the name the user gave while it ran.
+        writer.update(result_of({epoch(1, 95, 1e-3)}));
+        const auto listed = mnist::list_runs(mnist::runs_folder(out()));
+        QCOMPARE(listed.size(), std::size_t{1});
+        QCOMPARE(listed[0].name, std::string("with augmentation, seed 1"));
+        QCOMPARE(listed[0].history.size(), std::size_t{1});
+
+        QVERIFY_THROWS_EXCEPTION(mnist::InvalidArgument, mnist::rename_run(writer.folder(), "  "));
+        QVERIFY_THROWS_EXCEPTION(mnist::InvalidArgument, mnist::rename_run(out(), "x"));
+        QCOMPARE(mnist::read_run(writer.folder()).name, std::string("with augmentation, seed 1"));
+    }
+
+    void deleteRemovesOnlyThatRun() {
+        auto doomed = mnist::RunWriter::start(options("Model_1", 1));
+        auto sibling = mnist::RunWriter::start(options("Model_2", 1));
+        doomed.update(result_of({epoch(1, 95, 1e-3)}), "finished");
+        // The files a training writes into its run: checkpoint, sidecar, state, a killed temp.
+        for (const char* name :
+             {"best_Model_1.pth", "best_Model_1.json", "state.pt", "state.pt.tmp4242"}) {
+            spit(doomed.folder() + "/" + name, "x");
+        }
+        const std::string unrelated = mnist::runs_folder(out()) + "/notes.txt";
+        spit(unrelated, "mine");
+        const std::string out_checkpoint = out() + "/best_Model_1.pth";
+        spit(out_checkpoint, "the seed's checkpoint stays");
+
+        mnist::delete_run(doomed.folder());
+        QVERIFY(!fs::exists(doomed.folder()));
+        QVERIFY(fs::exists(sibling.folder() + "/run.json"));
+        QVERIFY(fs::exists(unrelated));
+        QVERIFY(fs::exists(out_checkpoint));
+        QCOMPARE(mnist::list_runs(mnist::runs_folder(out())).size(), std::size_t{1});
+
+        // A folder holding something a run does not write is refused whole.
+        spit(sibling.folder() + "/thesis.tex", "years of work");
+        try {
+            mnist::delete_run(sibling.folder());
+            QFAIL("deleted a folder holding a foreign file");
+        } catch (const mnist::InvalidArgument& e) {
+            QVERIFY2(std::string(e.what()).find("thesis.tex") != std::string::npos, e.what());
+        }
+        QVERIFY(fs::exists(sibling.folder() + "/run.json"));
+        QVERIFY(fs::exists(sibling.folder() + "/thesis.tex"));
+        fs::create_directory(sibling.folder() + "/sub");
+        fs::remove(sibling.folder() + "/thesis.tex");
+        QVERIFY_THROWS_EXCEPTION(mnist::InvalidArgument, mnist::delete_run(sibling.folder()));
+        // Not a run at all: the output folder itself.
+        QVERIFY_THROWS_EXCEPTION(mnist::InvalidArgument, mnist::delete_run(out()));
+        QVERIFY(fs::exists(unrelated));
+    }
+
+    void exportHasOneRowPerRunEpoch() {
+        auto a = mnist::RunWriter::start(options("Model_1", 1));
+        auto b = mnist::RunWriter::start(options("Model_2", 2));
+        a.update(result_of({epoch(1, 95, 1e-3), epoch(2, 96, 1e-3)}), "finished");
+        b.update(result_of({epoch(1, 97, 2e-3), epoch(2, 97.5, 2e-3), epoch(3, 98, 1e-3)}),
+                 "finished");
+        mnist::rename_run(b.folder(), "Model_2, \"quick\"");
+        const std::string csv = out() + "/runs.csv";
+        mnist::export_runs_csv(mnist::list_runs(mnist::runs_folder(out())), csv);
+
+        std::ifstream in(csv);
+        std::vector<std::string> lines;
+        for (std::string line; std::getline(in, line);) lines.push_back(line);
+        QCOMPARE(lines.size(), std::size_t{1 + 2 + 3});
+        QCOMPARE(lines[0], std::string("run,name,model,seed,epoch,train_loss,train_acc,val_loss,"
+                                       "val_acc,lr,seconds"));
+        const std::string b_id = fs::path(b.folder()).filename().string();
+        QCOMPARE(lines[3].substr(0, lines[3].find(",Model_2,")),
+                 b_id + ",\"Model_2, \"\"quick\"\"\"");
+        QVERIFY2(lines[5].find(",Model_2,2,3,") != std::string::npos, lines[5].c_str());
+        QVERIFY2(lines[5].find(",98,0.001,3.75") != std::string::npos, lines[5].c_str());
+
+        try {
+            mnist::export_runs_csv({}, out() + "/no/such/folder/runs.csv");
+            QFAIL("exported into a missing folder");
+        } catch (const mnist::DataError& e) {
+            QVERIFY2(std::string(e.what()).find("no/such/folder/runs.csv") != std::string::npos,
+                     e.what());
+        }
+    }
+
+    void reopenContinuesTheSameRun() {
+        auto writer = mnist::RunWriter::start(options());
+        writer.update(result_of({epoch(1, 95, 1e-3)}), "stopped");
+        auto again = mnist::RunWriter::reopen(writer.folder());
+        QCOMPARE(again.folder(), writer.folder());
+        QCOMPARE(mnist::read_run(writer.folder()).ended, std::string("running"));
+        again.update(result_of({epoch(1, 95, 1e-3), epoch(2, 96, 1e-3)}), "finished");
+        const auto back = mnist::read_run(writer.folder());
+        QCOMPARE(back.history.size(), std::size_t{2});
+        QCOMPARE(back.ended, std::string("finished"));
+        QCOMPARE(mnist::list_runs(mnist::runs_folder(out())).size(), std::size_t{1});
+
+        spit(writer.folder() + "/run.json", "garbage");
+        try {
+            mnist::RunWriter::reopen(writer.folder());
+            QFAIL("reopened a corrupt run");
+        } catch (const mnist::InvalidArgument& e) {
+            QVERIFY2(std::string(e.what()).find("run.json") != std::string::npos, e.what());
+        }
+    }
+};
+
+QTEST_MAIN(RunStoreTest)
+#include "test_run_store.moc"
