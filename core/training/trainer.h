@@ -34,6 +34,18 @@ struct TrainResult {
     // Why the run ended: "finished" (all epochs), "stopped" (the stop flag) or "early-stopped"
     // (no better validation accuracy for options.early_stop epochs).
     std::string ended = "finished";
+    // The run on disk, <out>/runs/<id> (core/training/run_store.h); empty for train_split().
+    std::string run_folder;
+};
+
+// What may change when a paused (stopped, failed or finished) run is resumed.
+struct ResumeChanges {
+    // Train to this many epochs in all, more than the run has finished (extends a finished run).
+    // Refused for OneCycle, whose schedule is fixed to the total steps it started with.
+    std::optional<int> epochs;
+    // The learning rate from the next step on; the history's lr shows it from that epoch. Only
+    // for the constant (none) and plateau schedules: the others set their own.
+    std::optional<double> lr;
 };
 
 // Throws InvalidArgument naming the first value of `options` that training would refuse (NaN,
@@ -45,6 +57,22 @@ void validate_options(const TrainOptions& options);
 // checkpoint written so far.
 TrainResult train(const TrainOptions& options, TrainObserver* observer = nullptr,
                   const std::atomic<bool>* stop = nullptr);
+
+// Continues a run from its last finished epoch: `run` is its folder (<out>/runs/<id>) or its
+// state.pt. The whole training state is restored (weights, optimizer, schedule, weight average,
+// early-stop count, best so far, random number state), so a resumed CPU run ends with the same
+// metrics and weights as an uninterrupted one; a run stopped mid-epoch restarts that epoch. The
+// history goes on in the same run folder, and best_<Model>.pth is written into the run and its
+// out folder as train() does. Throws InvalidArgument for a folder that is not a readable run, a
+// change its schedule refuses or an epoch count not above the epochs done, CheckpointError naming
+// a missing or corrupt state file or one of another model; otherwise as train().
+TrainResult resume_training(const std::string& run, const ResumeChanges& changes = {},
+                            TrainObserver* observer = nullptr,
+                            const std::atomic<bool>* stop = nullptr);
+
+// What resume_training would refuse before it loads anything heavy (the run is unreadable, has
+// no state.pt, or `changes` do not fit its schedule), as InvalidArgument; for a Resume button.
+void check_resume(const std::string& run, const ResumeChanges& changes = {});
 
 // Trains on an explicit split of the training images (indices into the training set after
 // options.limit_train, e.g. one cross-validation fold): validates on `val_indices` and never reads

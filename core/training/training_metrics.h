@@ -18,6 +18,7 @@ struct TrainStart {
     std::int64_t batches_per_epoch = 0;
     std::string data_dir;
     std::string validation;  // "test set" or "held-out N training images"
+    int first_epoch = 1;     // above 1 when a resumed run continues after its finished epochs
 };
 
 struct BatchProgress {
