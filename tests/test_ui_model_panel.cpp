@@ -3,6 +3,7 @@
 #include <QComboBox>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -179,7 +180,8 @@ class ModelPanelTest : public QObject {
                                                          "augment_stroke",
                                                          "seed",
                                                          "device",
-                                                         "threads"};
+                                                         "threads",
+                                                         "early_stop"};
         std::set<std::string> form_keys;
         const mnist::TrainOptions recipe = mnist::recommended_options("Model_1");
         mnist::TrainOptions edited = recipe;
@@ -263,6 +265,28 @@ class ModelPanelTest : public QObject {
         QCOMPARE(o.scheduler, mnist::recommended_options("Model_2").scheduler);
         QCOMPARE(o.augmentation.translate(), 0.05);
         QCOMPARE(o.seed, std::uint64_t{77});
+    }
+
+    // Early stopping, once CLI-only, is in the form: "off" by default, handed to training, and
+    // remembered per model.
+    void earlyStopIsInTheFormPerModel() {
+        ModelPanel panel;
+        panel.setCurrentModel(QStringLiteral("Model_1"));
+        auto* patience = panel.findChild<QSpinBox*>(QStringLiteral("earlyStop"));
+        QVERIFY(patience);
+        QCOMPARE(patience->text(), QStringLiteral("off"));
+        QCOMPARE(panel.options().early_stop, 0);
+        QVERIFY(patience->toolTip().contains(QStringLiteral("without a better validation")));
+        patience->setValue(3);
+        QCOMPARE(patience->text(), QStringLiteral("after 3 epochs"));
+        QCOMPARE(panel.options().early_stop, 3);
+        panel.setCurrentModel(QStringLiteral("Model_3"));
+        QCOMPARE(panel.options().early_stop, 0);
+        QCOMPARE(patience->text(), QStringLiteral("off"));
+        panel.setCurrentModel(QStringLiteral("Model_1"));
+        QCOMPARE(panel.options().early_stop, 3);
+        panel.setEditable(false);
+        QVERIFY(!patience->isEnabled());
     }
 
     void deviceChoiceFollowsDetection() {

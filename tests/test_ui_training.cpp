@@ -143,6 +143,33 @@ class TrainingTest : public QObject {
         QVERIFY(!error.isEmpty());
     }
 
+    // Early stopping set in the model panel reaches the trainer, and the page says why the run
+    // ended. A learning rate this small leaves the weights (and so the validation accuracy) as
+    // they were after epoch 1, so the run ends after epoch 2 of 4 with a patience of 1.
+    void earlyStopEndsTheRunAndThePageSaysWhy() {
+        QTemporaryDir out;
+        MainWindow w;
+        configure(w, out.path(), 4, 256, 300);
+        mnist::TrainOptions o = w.modelPanel()->options();
+        o.optimizer = mnist::OptimizerKind::SGD;
+        o.scheduler = mnist::SchedulerKind::None;
+        o.lr = 0.00001;
+        o.early_stop = 1;
+        w.modelPanel()->setOptions(o);
+        QSignalSpy finished(w.trainingController(), &TrainingController::finished);
+        QSignalSpy failed(w.trainingController(), &TrainingController::failed);
+        QVERIFY(w.startTraining());
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() + failed.count() == 1, 180000);
+        QCOMPARE(failed.count(), 0);
+        const auto result = finished.at(0).at(0).value<mnist::TrainResult>();
+        QCOMPARE(QString::fromStdString(result.ended), QStringLiteral("early-stopped"));
+        QCOMPARE(static_cast<int>(result.epochs.size()), 2);
+        QCOMPARE(result.best_epoch, 1);
+        QCOMPARE(static_cast<int>(w.trainingPage()->history().size()), 2);
+        QVERIFY(w.trainingPage()->log()->toPlainText().contains(
+            QStringLiteral("Stopped early: no better validation accuracy for 1 epoch;")));
+    }
+
     void stopMidEpochIsQuickAndKeepsCheckpoint() {
         QTemporaryDir out;
         TrainingController controller;

@@ -25,6 +25,8 @@ QWidget* makeWidget(const mnist::RecipeField& field) {
             auto* box = new QSpinBox;
             box->setRange(static_cast<int>(field.form_range.min),
                           static_cast<int>(field.form_range.max));
+            box->setPrefix(qs(look.prefix));
+            box->setSuffix(qs(look.suffix));
             box->setSpecialValueText(qs(look.special));
             return box;
         }

@@ -15,8 +15,8 @@ namespace {
 // Where each field sits: two to a row, pairs that belong together side by side, so the recipe
 // leaves room for the Augmentation section in a 800 px high window. A field alone takes the row.
 const std::vector<std::vector<const char*>> kRows = {
-    {"epochs", "batch_size"}, {"optimizer"},       {"scheduler"},
-    {"lr", "max_lr"},         {"seed", "threads"}, {"device", "ema_decay"},
+    {"epochs", "batch_size"}, {"optimizer"},           {"scheduler"},  {"lr", "max_lr"},
+    {"seed", "threads"},      {"device", "ema_decay"}, {"early_stop"},
 };
 
 }  // namespace

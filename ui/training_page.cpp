@@ -239,17 +239,25 @@ void TrainingPage::showEpoch(const mnist::EpochMetrics& m) {
 }
 
 void TrainingPage::showFinished(const mnist::TrainResult& r) {
-    speed_->setText(r.stopped ? tr("stopped") : tr("done"));
+    const bool early = r.ended == "early-stopped";
+    speed_->setText(r.stopped ? tr("stopped") : early ? tr("stopped early") : tr("done"));
     if (r.checkpoint.empty()) {
         run_info_->setText(tr("Stopped before the first epoch ended: no checkpoint was written."));
         appendLog(tr("— stopped, no checkpoint —"));
         return;
     }
-    const QString summary = tr("%1: best validation accuracy %2 % (epoch %3), saved as %4")
-                                .arg(r.stopped ? tr("Stopped") : tr("Finished"))
-                                .arg(r.best_val_acc, 0, 'f', 2)
-                                .arg(r.best_epoch)
-                                .arg(QFileInfo(QString::fromStdString(r.checkpoint)).fileName());
+    // The trainer stops once the epochs since the best one reach the patience, so the patience
+    // is what the history shows.
+    const int patience = r.epochs.empty() ? 0 : r.epochs.back().epoch - r.best_epoch;
+    const QString best = tr("best validation accuracy %1 % (epoch %2), saved as %3")
+                             .arg(r.best_val_acc, 0, 'f', 2)
+                             .arg(r.best_epoch)
+                             .arg(QFileInfo(QString::fromStdString(r.checkpoint)).fileName());
+    const QString summary =
+        early ? tr("Stopped early: no better validation accuracy for %1 %2; %3")
+                    .arg(patience)
+                    .arg(patience == 1 ? tr("epoch") : tr("epochs"), best)
+              : tr("%1: %2").arg(r.stopped ? tr("Stopped") : tr("Finished"), best);
     run_info_->setText(summary);
     appendLog(QStringLiteral("— ") + summary + QStringLiteral(" —"));
 }

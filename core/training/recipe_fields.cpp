@@ -283,7 +283,13 @@ std::vector<RecipeField> make_fields() {
         integer("early_stop", "early-stop", "early-stop patience", &TrainOptions::early_stop)
             .help("stop when validation accuracy has not improved for N epochs (0: off, the "
                   "default)")
-            .valid(at_least(0), true),
+            .valid(at_least(0), true)
+            .form("Early stop",
+                  "Stop early after N epochs without a better validation accuracy (off: train "
+                  "every epoch)")
+            .form_range(0, 500)
+            .look(0, 1, 1, "after ", " epochs")
+            .special("off"),
         flag("augment", "augment", "augmentation", &TrainOptions::augment)
             .help("random affine batch augmentation (default: the model's recipe)")
             .negation("no-augment", "train without augmentation")
