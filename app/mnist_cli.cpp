@@ -20,6 +20,7 @@
 #include "core/evaluation/drawn_digits.h"
 #include "core/evaluation/ensemble_eval.h"
 #include "core/evaluation/evaluation.h"
+#include "core/evaluation/cross_validation.h"
 #include "core/evaluation/experiment.h"
 #include "core/inference/ensemble.h"
 #include "core/inference/image_file.h"
@@ -264,6 +265,79 @@ int run_experiment(const TrainFlags& flags, const std::vector<std::uint64_t>& se
                       {"last3_min", s.last3_min}}
                      .dump(2)
               << "\n";
+    return 0;
+}
+
+// The training's progress lines, with a line when each fold starts and ends.
+class CvPrinter : public mnist::CvObserver {
+  public:
+    explicit CvPrinter(std::FILE* out) : out_(out), progress_(out) {}
+    void on_fold_start(int fold, int folds) override {
+        std::fprintf(out_, "Fold %d/%d\n", fold, folds);
+        std::fflush(out_);
+    }
+    void on_fold_end(int fold, const mnist::TrainResult& r) override {
+        std::fprintf(out_, "Fold %d: best validation accuracy %.2f%% (epoch %d), last %.2f%%\n",
+                     fold, r.best_val_acc, r.best_epoch, r.epochs.back().val_acc);
+        std::fflush(out_);
+    }
+    void on_start(const mnist::TrainStart& s) override { progress_.on_start(s); }
+    void on_batch(const mnist::BatchProgress& p) override { progress_.on_batch(p); }
+    void on_epoch(const mnist::EpochMetrics& m) override { progress_.on_epoch(m); }
+
+  private:
+    std::FILE* out_;
+    ProgressPrinter progress_;
+};
+
+int run_cv(const TrainFlags& flags, int folds, bool test_best) {
+    const mnist::TrainOptions options = to_options(flags);
+    CvPrinter printer(flags.json ? stderr : stdout);
+    const mnist::CrossValidation cv = mnist::cross_validate(options, {folds, test_best}, &printer);
+    if (!flags.json) {
+        std::printf("\n%s, %d-fold cross-validation (seed %llu), folds in %s\n", cv.model.c_str(),
+                    cv.folds, static_cast<unsigned long long>(options.seed), cv.folder.c_str());
+        for (const auto& f : cv.done) {
+            std::printf(
+                "  fold %d: %lld train / %lld held out, best %.2f%% (epoch %d), last %.2f%%\n",
+                f.fold, static_cast<long long>(f.train_size), static_cast<long long>(f.val_size),
+                f.result.best_val_acc, f.result.best_epoch, f.result.epochs.back().val_acc);
+        }
+        std::printf(
+            "Validation accuracy: best %.2f ± %.2f%%, last epoch %.2f ± %.2f%% (mean ± "
+            "sample std of %zu folds)\n",
+            cv.best_mean, cv.best_std, cv.final_mean, cv.final_std, cv.done.size());
+        if (cv.best_fold > 0) {
+            std::printf("Best fold: %d, checkpoint %s\n", cv.best_fold,
+                        cv.done[std::size_t(cv.best_fold - 1)].result.checkpoint.c_str());
+        }
+        if (cv.test_acc) {
+            std::printf("Test accuracy of fold %d's checkpoint: %.2f%%\n", cv.best_fold,
+                        *cv.test_acc);
+        }
+        return 0;
+    }
+    json fold_list = json::array();
+    for (const auto& f : cv.done) {
+        json epochs = json::array();
+        for (const auto& m : f.result.epochs) epochs.push_back(epoch_json(m));
+        fold_list.push_back({{"fold", f.fold},
+                             {"train_size", f.train_size},
+                             {"val_size", f.val_size},
+                             {"best_val_acc", f.result.best_val_acc},
+                             {"best_epoch", f.result.best_epoch},
+                             {"final_val_acc", f.result.epochs.back().val_acc},
+                             {"checkpoint", f.result.checkpoint},
+                             {"epochs", epochs}});
+    }
+    json out = {{"model", cv.model},           {"folds", cv.folds},
+                {"seed", options.seed},        {"recipe", mnist::describe_recipe(options)},
+                {"folder", cv.folder},         {"fold_results", fold_list},
+                {"best_mean", cv.best_mean},   {"best_std", cv.best_std},
+                {"final_mean", cv.final_mean}, {"final_std", cv.final_std},
+                {"best_fold", cv.best_fold},   {"stopped", cv.stopped}};
+    if (cv.test_acc) out["test_acc"] = *cv.test_acc;
+    std::cout << out.dump(2) << "\n";
     return 0;
 }
 
@@ -549,6 +623,23 @@ Subcommand add_experiment(CLI::App& app) {
     return {cmd, [args] { return run_experiment(args->flags, args->seeds, args->markdown); }};
 }
 
+Subcommand add_cv(CLI::App& app) {
+    struct Args {
+        TrainFlags flags;
+        int folds = 5;
+        bool test = false;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand(
+        "cv", "stratified k-fold cross-validation on the training images; mean ± std over folds");
+    add_train_flags(cmd, args->flags);
+    cmd->add_option("--folds", args->folds, "how many folds (default 5)");
+    cmd->add_flag("--test", args->test,
+                  "at the end, score the best fold's checkpoint on the test set (untouched "
+                  "otherwise)");
+    return {cmd, [args] { return run_cv(args->flags, args->folds, args->test); }};
+}
+
 Subcommand add_eval(CLI::App& app) {
     struct Args {
         std::vector<std::string> checkpoints;
@@ -685,8 +776,8 @@ int main(int argc, char** argv) {
     CLI::App app{"mnist-cli: train, inspect and use small CNNs on MNIST"};
     app.require_subcommand(1);
     const std::vector<Subcommand> subcommands = {
-        add_models(app), add_summary(app), add_train(app),      add_experiment(app), add_eval(app),
-        add_bench(app),  add_predict(app), add_drawn_eval(app), add_inspect(app)};
+        add_models(app), add_summary(app), add_train(app),   add_experiment(app), add_cv(app),
+        add_eval(app),   add_bench(app),   add_predict(app), add_drawn_eval(app), add_inspect(app)};
 
     try {
         app.parse(argc, argv);
