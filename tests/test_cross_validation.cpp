@@ -1,6 +1,10 @@
 // Cross-validation: stratified folds (disjoint, covering, each class in proportion, fixed by a
 // seed) and a tiny k-fold run on a slice of MNIST (per-fold results, mean ± std from them, the same
 // numbers twice, the test set read only when asked, the stop flag).
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QtTest>
 
 #include <algorithm>
@@ -94,6 +98,20 @@ class FoldRecorder : public mnist::CvObserver {
     int stop_at_;
     int batches_ = 0;
 };
+
+struct CliRun {
+    int code = -1;
+    QByteArray out;
+    QString err;
+};
+
+CliRun cli(const QStringList& args) {
+    QProcess p;
+    p.start(MNIST_BINARY_DIR "/app/mnist-cli", args);
+    if (!p.waitForFinished(300000)) return {};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            QString::fromUtf8(p.readAllStandardError())};
+}
 
 }  // namespace
 
@@ -281,6 +299,54 @@ class TestCrossValidation : public QObject {
         QCOMPARE(cv.best_fold, 1);
         QCOMPARE(cv.best_mean, cv.done[0].result.best_val_acc);
         QVERIFY(!cv.test_acc);  // a stopped cross-validation does not go on to the test set
+    }
+
+    void cliRefusesBadFoldCountsWithTwo_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("needle");
+        QTest::newRow("one fold") << QStringList{"--folds", "1"} << "(got 1)";
+        QTest::newRow("more folds than a class has")
+            << QStringList{"--folds", "700", "--limit-train", "6000"} << "700 folds";
+        QTest::newRow("not a number") << QStringList{"--folds", "many"} << "many";
+        QTest::newRow("with a validation split")
+            << QStringList{"--folds", "3", "--val-split", "100"} << "validation split (100)";
+    }
+    void cliRefusesBadFoldCountsWithTwo() {
+        if (!have_data()) QSKIP("MNIST not found");
+        QFETCH(QStringList, args);
+        QFETCH(QString, needle);
+        const CliRun r =
+            cli(QStringList{"cv", "--model", "Model_1", "--epochs", "1", "--data", MNIST_DATA_DIR} +
+                args);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(needle), qPrintable(r.err));
+    }
+
+    void cliReportsEachFoldAndTheirMean() {
+        if (!have_data()) QSKIP("MNIST not found");
+        QTemporaryDir dir;
+        const QStringList tiny{
+            "cv", "--model",       "Model_1",      "--folds",      "2",        "--epochs",
+            "1",  "--limit-train", "600",          "--limit-test", "300",      "--threads",
+            "1",  "--data",        MNIST_DATA_DIR, "--out",        dir.path(), "--json"};
+        const CliRun r = cli(tiny);
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.err.contains("Fold 2/2"), qPrintable(r.err));  // progress, off stdout
+        const QJsonObject report = QJsonDocument::fromJson(r.out).object();
+        const QJsonArray folds = report["fold_results"].toArray();
+        QCOMPARE(folds.size(), 2);
+        const double a = folds[0].toObject()["best_val_acc"].toDouble();
+        const double b = folds[1].toObject()["best_val_acc"].toDouble();
+        QVERIFY(std::abs(report["best_mean"].toDouble() - (a + b) / 2) < 1e-9);
+        QVERIFY(std::abs(report["best_std"].toDouble() - std::abs(a - b) / std::sqrt(2.0)) < 1e-9);
+        QCOMPARE(folds[0].toObject()["epochs"].toArray().size(), 1);
+        QVERIFY(!report.contains("test_acc"));
+
+        const CliRun tested = cli(tiny + QStringList{"--test"});
+        QCOMPARE(tested.code, 0);
+        const QJsonObject with_test = QJsonDocument::fromJson(tested.out).object();
+        QVERIFY(with_test.contains("test_acc"));
+        QCOMPARE(with_test["best_mean"].toDouble(), report["best_mean"].toDouble());
     }
 };
 
