@@ -74,8 +74,9 @@ class MainWindowTest : public QObject {
         MainWindow w;
         QCOMPARE(w.windowTitle(), QStringLiteral("MNIST Studio"));
         QVERIFY(w.width() >= 1200 && w.height() >= 750);
-        QCOMPARE(w.tabs()->count(), 3);
+        QCOMPARE(w.tabs()->count(), 4);
         QCOMPARE(w.tabs()->tabText(0), QStringLiteral("Training"));
+        QCOMPARE(w.tabs()->tabText(3), QStringLiteral("Runs"));
 
         // The main actions all have keyboard shortcuts.
         const QList<QKeySequence> keys = {
@@ -83,7 +84,7 @@ class MainWindowTest : public QObject {
             QKeySequence(Qt::Key_Escape),       QKeySequence(Qt::CTRL | Qt::Key_Period),
             QKeySequence(Qt::CTRL | Qt::Key_O), QKeySequence(Qt::CTRL | Qt::Key_L),
             QKeySequence(Qt::CTRL | Qt::Key_S), QKeySequence(Qt::CTRL | Qt::Key_Q),
-            QKeySequence(Qt::Key_Delete)};
+            QKeySequence(Qt::Key_Delete),       QKeySequence(Qt::CTRL | Qt::Key_4)};
         for (const QKeySequence& key : keys) {
             QVERIFY2(actionWithShortcut(&w, key), qPrintable(key.toString()));
         }

@@ -29,6 +29,7 @@
 #include "core/checkpoint/checkpoint_meta.h"
 #include "core/compute_device.h"
 #include "core/data/data_location.h"
+#include "ui/cross_validation_dialog.h"
 #include "ui/draw_predict_page.h"
 #include "ui/drawing_canvas.h"
 #include "ui/guided_demo.h"
@@ -36,6 +37,8 @@
 #include "ui/model_panel.h"
 #include "ui/prediction_panel.h"
 #include "ui/presentation_mode.h"
+#include "ui/runs_charts.h"
+#include "ui/runs_page.h"
 #include "ui/training_charts.h"
 #include "ui/training_controller.h"
 #include "ui/training_page.h"
@@ -67,15 +70,20 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     clear_canvas_->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     draw_page_->addAction(clear_canvas_);
     inside_page_ = new InsidePage;
+    runs_page_ = new RunsPage;
 
     tabs_ = new QTabWidget;
     tabs_->addTab(training_page_, tr("Training"));
     tabs_->addTab(draw_page_, tr("Draw && Predict"));
     tabs_->addTab(inside_page_, tr("Inside"));
+    tabs_->addTab(runs_page_, tr("Runs"));
     tabs_->setTabToolTip(0, tr("Train the chosen model and watch it learn (Ctrl+1)"));
     tabs_->setTabToolTip(1, tr("Draw a digit and see what the model predicts (Ctrl+2)"));
     tabs_->setTabToolTip(2, tr("Look inside the model: feature maps, saliency, filters, "
                                "confusion matrix and mistakes (Ctrl+3)"));
+    tabs_->setTabToolTip(tabs_->indexOf(runs_page_),
+                         tr("Every training kept on disk: compare runs' curves, rename, delete, "
+                            "export, load a recipe back (Ctrl+4)"));
     QFont tab_font = tabs_->tabBar()->font();
     tab_font.setPointSizeF(tab_font.pointSizeF() * 1.1);
     tabs_->tabBar()->setFont(tab_font);
@@ -124,6 +132,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             });
     connect(training_page_->charts(), &TrainingCharts::pointHovered, this,
             [this](const QString& text) { statusBar()->showMessage(text, kStatusMs); });
+    connectRunsPage();
 
     const QString app_data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     setOutputDir(app_data.isEmpty() ? QDir::home().filePath(QStringLiteral(".mnist-studio"))
@@ -229,12 +238,30 @@ void MainWindow::createMenus() {
     QMenu* training = menuBar()->addMenu(tr("&Training"));
     training->addAction(start_);
     training->addAction(stop_);
+    training->addSeparator();
+    // k-fold cross-validation of the panel's recipe, in its own dialog and worker.
+    training->addAction(tr("Cross-&validate…"), this, [this] {
+        if (data_dir_.isEmpty()) {
+            showError(tr("No MNIST data"), tr("Cross-validation needs the MNIST files. Run "
+                                              "scripts/fetch_data.sh or choose the data folder."));
+            return;
+        }
+        mnist::TrainOptions options = model_panel_->options();
+        options.data_dir = data_dir_.toStdString();
+        options.out_dir = output_dir_.toStdString();
+        options.limit_train = limit_train_;
+        options.limit_test = limit_test_;
+        auto* dialog = new CrossValidationDialog(options, this);
+        connect(dialog, &QDialog::finished, dialog, &QObject::deleteLater);
+        dialog->open();
+    });
 
     QMenu* canvas = menuBar()->addMenu(tr("&Canvas"));
     canvas->addAction(clear_canvas_);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    const QStringList tab_names = {tr("&Training"), tr("&Draw && Predict"), tr("&Inside")};
+    const QStringList tab_names = {tr("&Training"), tr("&Draw && Predict"), tr("&Inside"),
+                                   tr("&Runs")};
     for (int i = 0; i < tab_names.size(); ++i) {
         QAction* show_tab = view->addAction(tab_names[i]);
         show_tab->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
@@ -261,6 +288,7 @@ void MainWindow::setOutputDir(const QString& dir) {
     output_dir_ = dir;
     QDir().mkpath(dir);
     training_page_->setOutputDir(dir);
+    runs_page_->setOutputDir(dir);
 }
 
 QString MainWindow::bestCheckpointPath(const QString& model) const {
@@ -435,6 +463,58 @@ void MainWindow::onFailed(const QString& message) {
     if (closing_) return;
     training_page_->showFailed(message);
     showError(tr("Training failed"), message);
+}
+
+// The Runs tab lists what each training leaves on disk, so it reads its folders again when one
+// ends; its dialogs and the model panel belong to the window.
+void MainWindow::connectRunsPage() {
+    connect(controller_, &TrainingController::runningChanged, runs_page_,
+            &RunsPage::setTrainingRunning);
+    connect(controller_, &TrainingController::finished, runs_page_, &RunsPage::refresh);
+    connect(controller_, &TrainingController::failed, runs_page_, &RunsPage::refresh);
+    connect(runs_page_, &RunsPage::errorOccurred, this, &MainWindow::showError);
+    connect(runs_page_, &RunsPage::statusMessage, this,
+            [this](const QString& text) { statusBar()->showMessage(text, kStatusMs); });
+    connect(runs_page_->charts(), &RunsCharts::pointHovered, this,
+            [this](const QString& text) { statusBar()->showMessage(text, kStatusMs); });
+    connect(runs_page_, &RunsPage::recipeRequested, this, &MainWindow::loadRunRecipe);
+    connect(runs_page_, &RunsPage::exportRequested, this, [this] {
+        saveWithDialog(
+            tr("Export runs"), QStringLiteral("runs.csv"), tr("CSV files (*.csv)"),
+            [this](const QString& path, QString* error) {
+                return runs_page_->exportCsv(path, error);
+            },
+            tr("Runs exported to %1"), tr("Cannot export runs"));
+    });
+    connect(runs_page_, &RunsPage::saveChartsRequested, this, [this] {
+        saveWithDialog(
+            tr("Save run comparison"), QStringLiteral("runs.png"), tr("PNG images (*.png)"),
+            [this](const QString& path, QString* error) {
+                return runs_page_->saveChartsPng(path, error);
+            },
+            tr("Charts saved to %1"), tr("Cannot save charts"));
+    });
+}
+
+bool MainWindow::loadRunRecipe(const mnist::TrainOptions& options) {
+    if (controller_->isRunning()) {
+        showError(tr("Cannot load the recipe"),
+                  tr("The recipe cannot change while a training runs; stop it first."));
+        return false;
+    }
+    const QString model = QString::fromStdString(options.model);
+    model_panel_->setCurrentModel(model);
+    if (model_panel_->currentModel() != model) {
+        showError(tr("Cannot load the recipe"),
+                  tr("This version of MNIST Studio has no model called %1.").arg(model));
+        return false;
+    }
+    model_panel_->setOptions(options);
+    statusBar()->showMessage(
+        tr("The model panel holds the run's recipe for %1 — start training (F5) to run it again")
+            .arg(model),
+        kStatusMs);
+    return true;
 }
 
 void MainWindow::updateActions() {

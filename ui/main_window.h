@@ -1,7 +1,7 @@
 #pragma once
-// The application window: the model panel on the left, the Training, Draw & Predict and Inside
-// tabs on the right, menus with shortcuts, and a status bar. It owns the actions and dialogs and
-// wires the TrainingController's signals to the pages.
+// The application window: the model panel on the left, the Training, Draw & Predict, Inside and
+// Runs tabs on the right, menus with shortcuts, and a status bar. It owns the actions and dialogs
+// and wires the TrainingController's signals to the pages.
 #include <functional>
 
 #include <QMainWindow>
@@ -25,6 +25,7 @@ class InsidePage;
 class ModelPanel;
 class PresentationMode;
 class PredictionPanel;
+class RunsPage;
 class TrainingCharts;
 class TrainingController;
 class TrainingPage;
@@ -41,6 +42,7 @@ class MainWindow : public QMainWindow {
     TrainingController* trainingController() const { return controller_; }
     DrawPredictPage* drawPage() const { return draw_page_; }
     InsidePage* insidePage() const { return inside_page_; }
+    RunsPage* runsPage() const { return runs_page_; }
     DrawingCanvas* canvas() const;
     PredictionPanel* predictionPanel() const;
     QTabWidget* tabs() const { return tabs_; }
@@ -74,6 +76,8 @@ class MainWindow : public QMainWindow {
     // Uses the checkpoint for drawing; a wrong file is reported and the previous one stays.
     bool loadCheckpoint(const QString& path);
     bool openImage(const QString& path);
+    // Puts a run's model and recipe into the model panel; refused while a training runs.
+    bool loadRunRecipe(const mnist::TrainOptions& options);
     void showError(const QString& title, const QString& message);
 
   Q_SIGNALS:
@@ -95,6 +99,7 @@ class MainWindow : public QMainWindow {
     void showBatchStatus(const mnist::BatchProgress& p);
     void onFinished(const mnist::TrainResult& result);
     void onFailed(const QString& message);
+    void connectRunsPage();
     void chooseCheckpoint();
     void chooseImage();
     void chooseDataFolder();
@@ -108,6 +113,7 @@ class MainWindow : public QMainWindow {
     TrainingPage* training_page_ = nullptr;
     DrawPredictPage* draw_page_ = nullptr;
     InsidePage* inside_page_ = nullptr;
+    RunsPage* runs_page_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     QSplitter* splitter_ = nullptr;
     QLabel* device_label_ = nullptr;

@@ -5,7 +5,6 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMessageBox>
@@ -14,7 +13,7 @@
 #include <QSplitter>
 #include <QStyle>
 #include <QTableWidget>
-#include <QToolButton>
+#include <QToolBar>
 #include <QUrl>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -72,16 +71,14 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
     save_charts_ = makeAction(tr("Save &picture…"), tr("Save the three charts as one PNG"),
                               &RunsPage::saveChartsRequested);
 
-    auto* buttons = new QHBoxLayout;
-    for (QAction* a : {open_folder_, refresh_, rename_, delete_, load_recipe_, open_run_folder_,
-                       export_, save_charts_}) {
-        auto* button = new QToolButton;
-        button->setDefaultAction(a);
-        button->setToolButtonStyle(a->icon().isNull() ? Qt::ToolButtonTextOnly
-                                                      : Qt::ToolButtonTextBesideIcon);
-        buttons->addWidget(button);
-    }
-    buttons->addStretch(1);
+    // A tool bar folds what does not fit into its » menu (presentation mode's large text).
+    auto* buttons = new QToolBar;
+    buttons->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    buttons->addActions({open_folder_, refresh_});
+    buttons->addSeparator();
+    buttons->addActions({rename_, delete_, load_recipe_, open_run_folder_});
+    buttons->addSeparator();
+    buttons->addActions({export_, save_charts_});
 
     folders_label_ = new QLabel;
     folders_label_->setWordWrap(true);
@@ -117,7 +114,7 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
     auto* top = new QWidget;
     auto* top_layout = new QVBoxLayout(top);
     top_layout->setContentsMargins(0, 0, 0, 0);
-    top_layout->addLayout(buttons);
+    top_layout->addWidget(buttons);
     top_layout->addWidget(folders_label_);
     top_layout->addWidget(table_, 1);
     top_layout->addWidget(empty_hint_);
@@ -194,7 +191,8 @@ bool RunsPage::openFolder(const QString& dir, QString* error) {
         }
         return false;
     }
-    const bool known = std::any_of(runsFolders().begin(), runsFolders().end(),
+    const QStringList listed = runsFolders();
+    const bool known = std::any_of(listed.begin(), listed.end(),
                                    [&](const QString& f) { return samePath(f) == samePath(runs); });
     if (!known) {
         opened_ << runs;
