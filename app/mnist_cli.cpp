@@ -462,17 +462,24 @@ int run_predict(std::vector<std::string> checkpoints, const std::vector<std::str
 }
 
 // Scores a checkpoint on MNIST test digits re-drawn like canvas drawings or photographed on paper
-// (core/drawn_digits.h).
-int run_drawn_eval(std::string checkpoint, const std::string& data, const std::string& style,
-                   int count, std::uint64_t seed, const std::string& samples_dir, bool as_json) {
-    if (checkpoint.empty()) checkpoint = mnist::find_bundled_checkpoint(g_executable);
-    const mnist::Predictor predictor(checkpoint);
+// (core/drawn_digits.h); several answer as an ensemble, each member's score listed.
+int run_drawn_eval(std::vector<std::string> checkpoints, const std::string& data,
+                   const std::string& style, int count, std::uint64_t seed,
+                   const std::string& samples_dir, bool as_json) {
+    if (checkpoints.empty()) checkpoints.push_back(mnist::find_bundled_checkpoint(g_executable));
+    const mnist::Ensemble ensemble(checkpoints);  // a bad checkpoint is named before data loads
+    const bool several = checkpoints.size() > 1;
     const bool photos = style == "photo";
     mnist::DrawnDigitOptions options =
         photos ? mnist::DrawnDigitOptions::photos() : mnist::DrawnDigitOptions();
     const mnist::DrawnDigitSet digits(mnist::resolve_data_dir(data, g_executable),
                                       options.count(count).seed(seed));
-    const mnist::DrawnDigitReport r = mnist::evaluate_drawn_digits(predictor, digits);
+    mnist::DrawnEnsembleReport scored;
+    if (several)
+        scored = mnist::evaluate_drawn_digits(ensemble, digits);
+    else
+        scored.ensemble = mnist::evaluate_drawn_digits(ensemble.members().front(), digits);
+    const mnist::DrawnDigitReport& r = scored.ensemble;
     if (!samples_dir.empty()) {  // a few drawings, and a few of those misread
         for (int i = 0; i < std::min(12, digits.size()); ++i)
             mnist::save_drawn_digit(digits.render(i), i, samples_dir);
@@ -484,25 +491,41 @@ int run_drawn_eval(std::string checkpoint, const std::string& data, const std::s
         json buckets = json::array();
         for (const auto& b : r.buckets)
             buckets.push_back({{"name", b.name}, {"count", b.count}, {"accuracy", b.accuracy}});
-        json out = {{"checkpoint", checkpoint},
-                    {"count", r.count},
-                    {"seed", seed},
-                    {"accuracy", r.accuracy},
-                    {"correct", r.correct},
-                    {"blanks", r.blanks},
-                    {"class_accuracy", r.class_accuracy},
-                    {"confusion", r.confusion},
-                    {"buckets", buckets}};
+        json out = {{"count", r.count},         {"seed", seed},
+                    {"accuracy", r.accuracy},   {"correct", r.correct},
+                    {"blanks", r.blanks},       {"class_accuracy", r.class_accuracy},
+                    {"confusion", r.confusion}, {"buckets", buckets}};
+        if (several) {
+            json members = json::array();
+            for (std::size_t i = 0; i < checkpoints.size(); ++i)
+                members.push_back({{"checkpoint", checkpoints[i]},
+                                   {"accuracy", scored.members[i].accuracy},
+                                   {"correct", scored.members[i].correct},
+                                   {"blanks", scored.members[i].blanks}});
+            out["checkpoints"] = checkpoints;
+            out["members"] = members;
+        } else {
+            out["checkpoint"] = checkpoints.front();
+        }
         if (photos) out["style"] = style;  // drawings keep the report they always had
         std::cout << out.dump(2) << "\n";
         return 0;
     }
+    const std::string reader =
+        several ? "Ensemble of " + std::to_string(checkpoints.size()) + " checkpoints"
+                : checkpoints.front();
     std::printf(
         "%s on %lld %s digits (seed %llu): accuracy %.2f%% (%lld correct), "
         "%lld called blank\n",
-        checkpoint.c_str(), static_cast<long long>(r.count), photos ? "photographed" : "drawn",
+        reader.c_str(), static_cast<long long>(r.count), photos ? "photographed" : "drawn",
         static_cast<unsigned long long>(seed), r.accuracy, static_cast<long long>(r.correct),
         static_cast<long long>(r.blanks));
+    for (std::size_t i = 0; i < scored.members.size(); ++i) {
+        const mnist::DrawnDigitReport& m = scored.members[i];
+        std::printf("  member %s: accuracy %.2f%% (%lld correct), %lld called blank\n",
+                    checkpoints[i].c_str(), m.accuracy, static_cast<long long>(m.correct),
+                    static_cast<long long>(m.blanks));
+    }
     for (int c = 0; c < 10; ++c) std::printf("  digit %d: %6.2f%%\n", c, r.class_accuracy[c]);
     for (const auto& b : r.buckets)
         std::printf("  %-24s %6lld  %6.2f%%\n", b.name.c_str(), static_cast<long long>(b.count),
@@ -715,7 +738,8 @@ Subcommand add_predict(CLI::App& app) {
 
 Subcommand add_drawn_eval(CLI::App& app) {
     struct Args {
-        std::string checkpoint, data, samples_dir, style = "drawing";
+        std::vector<std::string> checkpoints;
+        std::string data, samples_dir, style = "drawing";
         int count = 5000;
         std::uint64_t seed = 1;
         bool json = false;
@@ -724,8 +748,10 @@ Subcommand add_drawn_eval(CLI::App& app) {
     auto* cmd = app.add_subcommand("drawn-eval",
                                    "accuracy on MNIST test digits re-drawn like canvas drawings "
                                    "or photographed on paper");
-    cmd->add_option("--checkpoint", args->checkpoint,
-                    "a .pth state_dict (default: the bundled Model_3)");
+    cmd->add_option("--checkpoint", args->checkpoints,
+                    "a .pth state_dict (default: the bundled Model_3); repeat it to score an "
+                    "ensemble (mean of the members' probabilities; models may differ)")
+        ->allow_extra_args(false);
     cmd->add_option("--data", args->data, "directory holding the MNIST IDX files");
     cmd->add_option("--style", args->style,
                     "drawing (a canvas) or photo (ink on paper, phone photo); default drawing")
@@ -737,7 +763,7 @@ Subcommand add_drawn_eval(CLI::App& app) {
                     "write a few drawings (and misread ones) here: PGM, photos as JPEG");
     cmd->add_flag("--json", args->json, "print JSON");
     return {cmd, [args] {
-                return run_drawn_eval(args->checkpoint, args->data, args->style, args->count,
+                return run_drawn_eval(args->checkpoints, args->data, args->style, args->count,
                                       args->seed, args->samples_dir, args->json);
             }};
 }

@@ -344,6 +344,54 @@ class TestCli : public QObject {
         QCOMPARE(twice["confidence"].toDouble(), alone["confidence"].toDouble());
     }
 
+    // drawn-eval with several --checkpoint scores the ensemble and each member on the same
+    // drawings: a member's score is what it gets alone, and one checkpoint twice scores exactly
+    // as that checkpoint alone.
+    void drawnEvalScoresAnEnsemble() {
+        if (!have_data()) QSKIP("MNIST not fetched");
+        QTemporaryDir dir;
+        const QString bundled = MNIST_SOURCE_DIR "/resources/best_Model_3.pth";
+        const QString untrained = save_untrained(dir.path());
+        const QStringList common = {"--data", MNIST_DATA_DIR, "--count", "60", "--seed",
+                                    "2",      "--json"};
+        const Run mixed = cli(
+            QStringList{"drawn-eval", "--checkpoint", bundled, "--checkpoint", untrained} + common);
+        QCOMPARE(mixed.code, 0);
+        const auto report = parse(mixed).object();
+        QCOMPARE(report["count"].toInt(), 60);
+        const auto members = report["members"].toArray();
+        QCOMPARE(members.size(), 2);
+        QCOMPARE(members[0].toObject()["checkpoint"].toString(), bundled);
+        QCOMPARE(members[1].toObject()["checkpoint"].toString(), untrained);
+        QCOMPARE(report["checkpoints"].toArray().size(), 2);
+
+        const auto alone =
+            parse(cli(QStringList{"drawn-eval", "--checkpoint", bundled} + common)).object();
+        const auto untrained_alone =
+            parse(cli(QStringList{"drawn-eval", "--checkpoint", untrained} + common)).object();
+        QVERIFY(!alone.contains("members"));
+        QCOMPARE(alone["checkpoint"].toString(), bundled);
+        QCOMPARE(members[0].toObject()["accuracy"].toDouble(), alone["accuracy"].toDouble());
+        QCOMPARE(members[1].toObject()["accuracy"].toDouble(),
+                 untrained_alone["accuracy"].toDouble());
+        QVERIFY(alone["accuracy"].toDouble() > untrained_alone["accuracy"].toDouble());
+
+        const Run twice = cli(
+            QStringList{"drawn-eval", "--checkpoint", bundled, "--checkpoint", bundled} + common);
+        QCOMPARE(twice.code, 0);
+        QCOMPARE(parse(twice).object()["accuracy"].toDouble(), alone["accuracy"].toDouble());
+        QCOMPARE(parse(twice).object()["confusion"], alone["confusion"]);
+
+        // In words: the ensemble's line, then one line per member.
+        const Run text = cli({"drawn-eval", "--checkpoint", bundled, "--checkpoint", untrained,
+                              "--data", MNIST_DATA_DIR, "--count", "20"});
+        QCOMPARE(text.code, 0);
+        const QString out = QString::fromUtf8(text.out);
+        QVERIFY2(out.startsWith(QStringLiteral("Ensemble of 2 checkpoints on 20 drawn digits")),
+                 qPrintable(out));
+        QVERIFY(out.contains(QStringLiteral("  member ") + untrained + QStringLiteral(": ")));
+    }
+
     // Each unreadable image is named and skipped; the readable ones are still predicted; exit 2.
     void predictGoesOnPastBadImages() {
         QTemporaryDir dir;

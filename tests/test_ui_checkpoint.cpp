@@ -1,15 +1,22 @@
 // Tests for choosing checkpoints in the app (ui/main_window + ui/prediction_panel): a good .pth
 // is used for drawing, a corrupt or mismatched one gets an error message and the previous model
 // stays, a bad sidecar does not stop good weights; without any checkpoint the canvas says so
-// instead of failing.
+// instead of failing. Checkpoints added to an ensemble answer together, each member's vote shown.
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QPainter>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/data/data_location.h"
+#include "core/inference/predictor.h"
 #include "core/training/recipes.h"
 #include "core/training/trainer.h"
 #include "test_ui_environment.h"
@@ -174,6 +181,91 @@ class CheckpointTest : public QObject {
         QCOMPARE(errors.count(), 1);
         QVERIFY(!w.predictionPanel()->hasModel());
         closeMessageBoxes(&w);
+    }
+
+    // An ensemble of one checkpoint answers exactly as that checkpoint alone, probabilities and
+    // all.
+    void ensembleOfOneEqualsItsCheckpoint() {
+        const QString bundled = QStringLiteral(MNIST_SOURCE_DIR "/resources/best_Model_3.pth");
+        PredictionPanel panel;
+        QVERIFY(panel.loadCheckpoint(bundled));
+        panel.predictImage(drawnOne());
+        const mnist::Prediction alone = panel.lastPrediction();
+        QVERIFY(!alone.blank);
+        QVERIFY(panel.memberVotes().empty());
+        QVERIFY(panel.votesText().isEmpty());
+
+        QSignalSpy changed(&panel, &PredictionPanel::ensembleChanged);
+        QVERIFY(panel.setEnsemble({bundled}));
+        QCOMPARE(changed.count(), 1);
+        QVERIFY(panel.isEnsemble());
+        // The drawing on show is answered again by the ensemble at once.
+        const mnist::Prediction together = panel.lastPrediction();
+        QCOMPARE(together.digit, alone.digit);
+        QCOMPARE(together.confidence, alone.confidence);
+        for (int d = 0; d < 10; ++d) QCOMPARE(together.probs[d], alone.probs[d]);
+        QCOMPARE(panel.memberVotes().size(), std::size_t{1});
+        QCOMPARE(panel.memberVotes()[0].digit, alone.digit);
+        panel.predictImage(drawnOne());
+        for (int d = 0; d < 10; ++d) QCOMPARE(panel.lastPrediction().probs[d], alone.probs[d]);
+        QCOMPARE(panel.shownDigit(), QString::number(alone.digit));
+    }
+
+    // Two members of different models: the answer is the mean of their probabilities, each
+    // member's vote (digit and confidence) is shown beside it, and the ensemble can be edited and
+    // left again.
+    void ensembleOfTwoModelsShowsEachVote() {
+        const QString bundled = QStringLiteral(MNIST_SOURCE_DIR "/resources/best_Model_3.pth");
+        PredictionPanel panel;
+        QSignalSpy errors(&panel, &PredictionPanel::errorOccurred);
+        const auto buttons = panel.findChildren<QPushButton*>();
+        QVERIFY(std::any_of(buttons.begin(), buttons.end(), [](QPushButton* b) {
+            return b->text() == QStringLiteral("Add to ensemble…");
+        }));
+        QVERIFY(panel.loadCheckpoint(bundled));
+        panel.predictImage(drawnOne());
+        // The first addition starts the ensemble with the checkpoint in use.
+        QVERIFY(panel.addToEnsemble(good_));
+        QCOMPARE(panel.ensembleCheckpoints(), (QStringList{bundled, good_}));
+        QCOMPARE(panel.checkpointPath(), bundled);
+
+        const mnist::Predictor model3(bundled.toStdString()), model1(good_.toStdString());
+        const mnist::PreprocessedDigit input = panel.lastPrediction().input;
+        const mnist::Prediction a = model3.predict(input), b = model1.predict(input);
+        const mnist::Prediction& together = panel.lastPrediction();
+        for (int d = 0; d < 10; ++d)
+            QVERIFY(std::abs(together.probs[d] - (a.probs[d] + b.probs[d]) / 2) < 1e-12);
+        QCOMPARE(panel.memberVotes().size(), std::size_t{2});
+        QCOMPARE(panel.memberVotes()[0].digit, a.digit);
+        QCOMPARE(panel.memberVotes()[1].digit, b.digit);
+        QCOMPARE(panel.memberVotes()[1].confidence, b.confidence);
+        const QString votes = panel.votesText();
+        QVERIFY2(votes.contains(QStringLiteral("resources/best_Model_3.pth")), qPrintable(votes));
+        QVERIFY2(votes.contains(QFileInfo(good_).dir().dirName() + QStringLiteral("/best_Model_1")),
+                 qPrintable(votes));
+        QVERIFY2(votes.contains(QStringLiteral("%1 %").arg(b.confidence * 100.0, 0, 'f', 1)),
+                 qPrintable(votes));
+
+        // The same file twice, or a file that does not load: refused, the ensemble unchanged.
+        QVERIFY(!panel.addToEnsemble(good_));
+        QVERIFY(!panel.addToEnsemble(QStringLiteral("/nonexistent/best_Model_2.pth")));
+        QCOMPARE(errors.count(), 2);
+        QVERIFY(errors.at(1).at(1).toString().contains(QStringLiteral("best_Model_2.pth")));
+        QCOMPARE(panel.ensembleCheckpoints().size(), 2);
+
+        panel.removeFromEnsemble(0);
+        QCOMPARE(panel.ensembleCheckpoints(), QStringList{good_});
+        QCOMPARE(panel.lastPrediction().probs[b.digit], b.probs[b.digit]);
+        panel.useSingleCheckpoint();
+        QVERIFY(!panel.isEnsemble());
+        QVERIFY(panel.memberVotes().empty());
+        QVERIFY(panel.votesText().isEmpty());
+        QCOMPARE(panel.lastPrediction().probs[a.digit], a.probs[a.digit]);
+
+        // Loading a checkpoint (or a training finishing) lets the ensemble go.
+        QVERIFY(panel.addToEnsemble(good_));
+        QVERIFY(panel.loadCheckpoint(good_));
+        QVERIFY(!panel.isEnsemble());
     }
 
     void ownTrainedCheckpointLoadsAtStartAndOnModelSwitch() {

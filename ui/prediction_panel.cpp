@@ -2,12 +2,16 @@
 
 #include <QAction>
 #include <QDir>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QListWidget>
 #include <QProgressBar>
+#include <QPushButton>
+#include <QTextDocumentFragment>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -45,6 +49,20 @@ QString describeSidecar(const QString& pth_path) {
     return PredictionPanel::tr("epoch %1 · validation %2 %")
         .arg(meta->epoch)
         .arg(meta->val_acc, 0, 'f', 2);
+}
+
+// "s1/best_Model_3.pth": members trained into different folders share a file name.
+QString memberName(const QString& path) {
+    const QFileInfo info(path);
+    return info.dir().dirName() + QLatin1Char('/') + info.fileName();
+}
+
+// A checkpoint load's error, always naming the file even when core's reason does not.
+QString refusal(const QString& path, const std::exception& e) {
+    QString reason = QString::fromStdString(e.what());
+    if (!reason.contains(QFileInfo(path).fileName()))
+        reason = PredictionPanel::tr("%1: %2").arg(QDir::toNativeSeparators(path), reason);
+    return reason;
 }
 
 }  // namespace
@@ -95,6 +113,14 @@ PredictionPanel::PredictionPanel(QWidget* parent) : QWidget(parent) {
     preview_row_->addWidget(preview_);
     preview_row_->addWidget(preview_label_, 1);
 
+    // Under the bars while an ensemble answers: what each member said.
+    votes_label_ = new QLabel;
+    votes_label_->setWordWrap(true);
+    votes_label_->setTextFormat(Qt::RichText);
+    votes_label_->setToolTip(
+        tr("Each checkpoint's own answer; the ensemble's is the mean of their probabilities"));
+    votes_label_->hide();
+
     auto* digit_column = new QVBoxLayout;
     digit_column->addWidget(digit_);
     digit_column->addWidget(confidence_);
@@ -103,6 +129,7 @@ PredictionPanel::PredictionPanel(QWidget* parent) : QWidget(parent) {
     auto* answer_layout = new QVBoxLayout(answer);
     answer_layout->addLayout(digit_row_);
     answer_layout->addLayout(bars);
+    answer_layout->addWidget(votes_label_);
     answer_layout->addSpacing(6);
     answer_layout->addLayout(preview_row_);
 
@@ -116,6 +143,7 @@ PredictionPanel::PredictionPanel(QWidget* parent) : QWidget(parent) {
     auto* checkpoint_layout = new QVBoxLayout(checkpoint_box);
     checkpoint_layout->addWidget(checkpoint_);
     checkpoint_layout->addWidget(checkpoint_row_);
+    checkpoint_layout->addWidget(makeEnsembleControls());
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -124,10 +152,52 @@ PredictionPanel::PredictionPanel(QWidget* parent) : QWidget(parent) {
     layout->addStretch(1);
 
     showCheckpoint();
+    showEnsemble();
     showPrediction();
 }
 
 PredictionPanel::~PredictionPanel() = default;
+
+QWidget* PredictionPanel::makeEnsembleControls() {
+    auto* box = new QWidget;
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    members_ = new QListWidget;
+    members_->setToolTip(tr("The checkpoints answering together"));
+    // Room for three members; more scroll.
+    members_->setMaximumHeight(members_->fontMetrics().height() * 4 + 8);
+    auto* add = new QPushButton(tr("Add to ensemble…"));
+    add->setToolTip(
+        tr("Let another checkpoint answer too: the ensemble averages the members' probabilities "
+           "(the models may differ)"));
+    remove_member_ = new QPushButton(tr("Remove"));
+    remove_member_->setToolTip(tr("Take the selected checkpoint out of the ensemble"));
+    use_single_ = new QPushButton(tr("Use single checkpoint"));
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(add);
+    buttons->addWidget(remove_member_);
+    buttons->addWidget(use_single_);
+    buttons->addStretch(1);
+    layout->addWidget(members_);
+    layout->addLayout(buttons);
+
+    connect(add, &QPushButton::clicked, this, &PredictionPanel::chooseEnsembleMember);
+    connect(remove_member_, &QPushButton::clicked, this,
+            [this] { removeFromEnsemble(members_->currentRow()); });
+    connect(use_single_, &QPushButton::clicked, this, &PredictionPanel::useSingleCheckpoint);
+    connect(members_, &QListWidget::currentRowChanged, this,
+            [this](int row) { remove_member_->setEnabled(isEnsemble() && row >= 0); });
+    return box;
+}
+
+void PredictionPanel::chooseEnsembleMember() {
+    const QString start = ensemble_paths_.isEmpty()
+                              ? QFileInfo(checkpointPath()).absolutePath()
+                              : QFileInfo(ensemble_paths_.last()).absolutePath();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Add to ensemble"), start,
+                                                      tr("Checkpoints (*.pth);;All files (*)"));
+    if (!path.isEmpty()) addToEnsemble(path);
+}
 
 void PredictionPanel::setCompact(bool compact) {
     if (compact == compact_) return;
@@ -205,12 +275,13 @@ void PredictionPanel::predictImage(const QImage& image) {
     debounce_.stop();
     const mnist::GrayImage gray = toGrayImage(image);
     try {
-        if (predictor_) {
-            last_ = predictor_->predict(gray);
+        const mnist::PreprocessedDigit digit = mnist::preprocess_digit(gray);
+        if (hasModel()) {
+            last_ = predictWithModel(digit);
         } else {
             last_ = mnist::Prediction{};
-            last_.input = mnist::preprocess_digit(gray);
-            last_.blank = last_.input.blank;
+            last_.input = digit;
+            last_.blank = digit.blank;
         }
     } catch (const std::exception& e) {
         last_ = mnist::Prediction{};
@@ -224,8 +295,8 @@ void PredictionPanel::predictDigit(const mnist::PreprocessedDigit& digit) {
     debounce_.stop();
     pending_ = QImage();
     try {
-        if (predictor_) {
-            last_ = predictor_->predict(digit);
+        if (hasModel()) {
+            last_ = predictWithModel(digit);
         } else {
             last_ = mnist::Prediction{};
             last_.input = digit;
@@ -244,26 +315,119 @@ bool PredictionPanel::loadCheckpoint(const QString& path) {
         auto loaded = std::make_unique<mnist::Predictor>(path.toStdString());
         predictor_ = std::move(loaded);
     } catch (const std::exception& e) {
-        // Always say which file was refused, even when the reason from core does not.
-        QString reason = QString::fromStdString(e.what());
-        const QString name = QFileInfo(path).fileName();
-        if (!reason.contains(name))
-            reason = tr("%1: %2").arg(QDir::toNativeSeparators(path), reason);
-        Q_EMIT errorOccurred(tr("Cannot use this checkpoint"),
-                             tr("%1\n\nThe checkpoint in use did not change.").arg(reason));
+        Q_EMIT errorOccurred(
+            tr("Cannot use this checkpoint"),
+            tr("%1\n\nThe checkpoint in use did not change.").arg(refusal(path, e)));
         return false;
     }
+    // A checkpoint chosen (or just trained) is the one to answer, alone.
+    const bool had_ensemble = isEnsemble();
+    ensemble_.reset();
+    ensemble_paths_.clear();
     showCheckpoint();
+    showEnsemble();
     Q_EMIT checkpointChanged(path);
+    if (had_ensemble) Q_EMIT ensembleChanged();
     // Re-classify whatever is on the canvas with the new model; an empty canvas still needs its
     // text to change from "no model" to an invitation to draw.
-    if (!last_.input.blank) last_ = predictor_->predict(last_.input);
-    showPrediction();
-    Q_EMIT predictionUpdated();
+    predictAgain();
     return true;
 }
 
+bool PredictionPanel::addToEnsemble(const QString& path) {
+    QStringList paths = ensemble_paths_;
+    if (!isEnsemble() && predictor_) paths << checkpointPath();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    for (const QString& member : paths) {
+        if (QFileInfo(member).absoluteFilePath() == absolute) {
+            Q_EMIT errorOccurred(
+                tr("Cannot add this checkpoint"),
+                tr("%1 is already in the ensemble.").arg(QDir::toNativeSeparators(path)));
+            return false;
+        }
+    }
+    return setEnsemble(paths << path);
+}
+
+bool PredictionPanel::setEnsemble(const QStringList& paths) {
+    if (paths.isEmpty()) {
+        useSingleCheckpoint();
+        return true;
+    }
+    std::vector<std::string> files;
+    for (const QString& p : paths) files.push_back(p.toStdString());
+    try {
+        ensemble_ = std::make_unique<mnist::Ensemble>(files);
+    } catch (const std::exception& e) {
+        // Ensemble names the first file that did not load.
+        const QString reason = QString::fromStdString(e.what());
+        Q_EMIT errorOccurred(tr("Cannot use this checkpoint"),
+                             tr("%1\n\nThe checkpoints in use did not change.").arg(reason));
+        return false;
+    }
+    ensemble_paths_ = paths;
+    showCheckpoint();
+    showEnsemble();
+    Q_EMIT ensembleChanged();
+    predictAgain();
+    return true;
+}
+
+void PredictionPanel::removeFromEnsemble(int index) {
+    if (index < 0 || index >= ensemble_paths_.size()) return;
+    QStringList paths = ensemble_paths_;
+    paths.removeAt(index);
+    setEnsemble(paths);
+}
+
+void PredictionPanel::useSingleCheckpoint() {
+    if (!isEnsemble()) return;
+    ensemble_.reset();
+    ensemble_paths_.clear();
+    showCheckpoint();
+    showEnsemble();
+    Q_EMIT ensembleChanged();
+    predictAgain();
+}
+
+mnist::Prediction PredictionPanel::predictWithModel(const mnist::PreprocessedDigit& digit) {
+    if (!ensemble_) {
+        votes_.clear();
+        return predictor_->predict(digit);
+    }
+    mnist::EnsemblePrediction answer = ensemble_->predict(digit);
+    votes_ = std::move(answer.members);
+    return answer.combined;
+}
+
+void PredictionPanel::predictAgain() {
+    const mnist::PreprocessedDigit input = last_.input;
+    votes_.clear();
+    try {
+        if (hasModel()) {
+            last_ = predictWithModel(input);
+        } else {
+            last_ = mnist::Prediction{};
+            last_.input = input;
+            last_.blank = input.blank;
+        }
+    } catch (const std::exception& e) {
+        last_ = mnist::Prediction{};
+        last_.input = input;
+        Q_EMIT errorOccurred(tr("Prediction failed"), QString::fromStdString(e.what()));
+    }
+    showPrediction();
+    Q_EMIT predictionUpdated();
+}
+
 void PredictionPanel::showCheckpoint() {
+    if (ensemble_) {
+        checkpoint_->setText(tr("<b>Ensemble of %1 checkpoints</b> — their probabilities "
+                                "averaged")
+                                 .arg(ensemble_paths_.size()));
+        checkpoint_->setToolTip(ensemble_paths_.join(QLatin1Char('\n')));
+        return;
+    }
     if (!predictor_) {
         checkpoint_->setText(tr("<b>No model loaded</b> — train one or use “Load checkpoint…”."));
         checkpoint_->setToolTip({});
@@ -278,13 +442,60 @@ void PredictionPanel::showCheckpoint() {
     checkpoint_->setToolTip(path);
 }
 
+void PredictionPanel::showEnsemble() {
+    members_->clear();
+    for (std::size_t i = 0; ensemble_ && i < ensemble_->members().size(); ++i) {
+        const QString path = ensemble_paths_[static_cast<int>(i)];
+        auto* item = new QListWidgetItem(QStringLiteral("%1 — %2").arg(
+            QString::fromStdString(ensemble_->members()[i].model()), memberName(path)));
+        item->setToolTip(path);
+        members_->addItem(item);
+    }
+    members_->setVisible(isEnsemble());
+    remove_member_->setVisible(isEnsemble());
+    remove_member_->setEnabled(false);
+    use_single_->setVisible(isEnsemble());
+    use_single_->setToolTip(
+        predictor_ ? tr("Predict with %1 alone again").arg(QFileInfo(checkpointPath()).fileName())
+                   : tr("Stop using the ensemble"));
+}
+
+QString PredictionPanel::votesText() const {
+    return votes_label_->isHidden()
+               ? QString()
+               : QTextDocumentFragment::fromHtml(votes_label_->text()).toPlainText();
+}
+
+void PredictionPanel::showVotes() {
+    if (!ensemble_ || last_.blank || votes_.size() != ensemble_->members().size()) {
+        votes_label_->clear();
+        votes_label_->hide();
+        return;
+    }
+    QString rows;
+    for (std::size_t i = 0; i < votes_.size(); ++i) {
+        const mnist::Prediction& vote = votes_[i];
+        // A member that disagrees with the ensemble stands out.
+        const bool agrees = vote.digit == last_.digit;
+        rows += QStringLiteral(
+                    "<tr><td>%1&nbsp;</td><td align=\"right\"><b%2>%3</b></td>"
+                    "<td align=\"right\">&nbsp;%4 %</td></tr>")
+                    .arg(memberName(ensemble_paths_[static_cast<int>(i)]).toHtmlEscaped(),
+                         agrees ? QString() : QStringLiteral(" style=\"color:#c0392b\""))
+                    .arg(vote.blank ? QStringLiteral("–") : QString::number(vote.digit))
+                    .arg(vote.confidence * 100.0, 0, 'f', 1);
+    }
+    votes_label_->setText(tr("Votes:") + QStringLiteral("<table>%1</table>").arg(rows));
+    votes_label_->show();
+}
+
 void PredictionPanel::showPrediction() {
     preview_->setImage(toQImage(last_.input));
     const int best = last_.blank ? -1 : last_.digit;
     for (int d = 0; d < 10; ++d) {
         const double p = last_.blank ? 0.0 : last_.probs[d];
         bars_[d]->setValue(static_cast<int>(p * kBarSteps + 0.5));
-        bars_[d]->setFormat(last_.blank || !predictor_
+        bars_[d]->setFormat(last_.blank || !hasModel()
                                 ? QString()
                                 : QString::number(p * 100.0, 'f', 1) + QStringLiteral(" %"));
         const bool top = d == best;
@@ -294,8 +505,9 @@ void PredictionPanel::showPrediction() {
         }
     }
     // A grey "?" while there is nothing to name; the answer itself in the text colour.
-    digit_->setStyleSheet(best < 0 || !predictor_ ? QStringLiteral("color: #b0b0b0;") : QString());
-    if (!predictor_) {
+    digit_->setStyleSheet(best < 0 || !hasModel() ? QStringLiteral("color: #b0b0b0;") : QString());
+    showVotes();
+    if (!hasModel()) {
         digit_->setText(QStringLiteral("?"));
         confidence_->setText(tr("No model loaded — train one or Load checkpoint…"));
     } else if (last_.blank) {

@@ -15,6 +15,7 @@
 #include "core/image/gaussian_blur.h"
 #include "core/image/stroke_width.h"
 #include "core/inference/digit_preprocess.h"
+#include "core/inference/ensemble.h"
 #include "core/inference/predictor.h"
 #include "core/math_constants.h"
 #include "core/seeded_random.h"
@@ -448,12 +449,16 @@ DrawnDigit DrawnDigitSet::render_photo(int i, bool with_digit) const {
     return out;
 }
 
-DrawnDigitReport evaluate_drawn_digits(const Predictor& predictor, const DrawnDigitSet& digits) {
-    struct Rule {
-        const char* name;
-        std::function<bool(const DrawnDigit&)> holds;
-    };
-    const std::vector<Rule> drawing_rules = {
+namespace {
+
+struct BucketRule {
+    const char* name;
+    std::function<bool(const DrawnDigit&)> holds;
+};
+
+// The buckets a report splits its accuracy by: how the digits were drawn or photographed.
+const std::vector<BucketRule>& bucket_rules(DrawnStyle style) {
+    static const std::vector<BucketRule> drawing_rules = {
         {"dark on light", [](const DrawnDigit& d) { return d.dark_on_light; }},
         {"light on dark", [](const DrawnDigit& d) { return !d.dark_on_light; }},
         {"height < 0.3 of canvas", [](const DrawnDigit& d) { return d.height < 0.3; }},
@@ -468,7 +473,7 @@ DrawnDigitReport evaluate_drawn_digits(const Predictor& predictor, const DrawnDi
          [](const DrawnDigit& d) { return d.stroke_width >= 4.0 && d.stroke_width < 5.0; }},
         {"stroke >= 5 px", [](const DrawnDigit& d) { return d.stroke_width >= 5.0; }},
     };
-    const std::vector<Rule> photo_rules = {
+    static const std::vector<BucketRule> photo_rules = {
         {"plain paper", [](const DrawnDigit& d) { return !d.look.ruled && !d.look.margin; }},
         {"ruled lines", [](const DrawnDigit& d) { return d.look.ruled; }},
         {"margin line", [](const DrawnDigit& d) { return d.look.margin; }},
@@ -483,41 +488,82 @@ DrawnDigitReport evaluate_drawn_digits(const Predictor& predictor, const DrawnDi
         {"stroke < 2 px of 20", [](const DrawnDigit& d) { return d.stroke_width < 2.0; }},
         {"stroke >= 2 px", [](const DrawnDigit& d) { return d.stroke_width >= 2.0; }},
     };
-    const std::vector<Rule>& rules =
-        digits.options().style() == DrawnStyle::Photo ? photo_rules : drawing_rules;
-    DrawnDigitReport report;
-    for (const Rule& rule : rules) report.buckets.push_back({rule.name, 0, 0, 0.0});
-    std::array<std::int64_t, 10> class_correct{};
-    for (int i = 0; i < digits.size(); ++i) {
-        const DrawnDigit digit = digits.render(i);
-        const Prediction p = predictor.predict(digit.image);
+    return style == DrawnStyle::Photo ? photo_rules : drawing_rules;
+}
+
+// Counts one reader's answers digit by digit, so an ensemble and each of its members are scored
+// on digits rendered once.
+class ReportTally {
+  public:
+    explicit ReportTally(DrawnStyle style) : rules_(&bucket_rules(style)) {
+        for (const BucketRule& rule : *rules_) report_.buckets.push_back({rule.name, 0, 0, 0.0});
+    }
+
+    void add(const DrawnDigit& digit, int index, const Prediction& p) {
         const bool right = !p.blank && p.digit == digit.label;
-        ++report.count;
-        ++report.class_count[static_cast<std::size_t>(digit.label)];
+        const auto label = static_cast<std::size_t>(digit.label);
+        ++report_.count;
+        ++report_.class_count[label];
         if (p.blank)
-            ++report.blanks;
+            ++report_.blanks;
         else
-            ++report.confusion[static_cast<std::size_t>(digit.label)]
-                              [static_cast<std::size_t>(p.digit)];
+            ++report_.confusion[label][static_cast<std::size_t>(p.digit)];
         if (right) {
-            ++report.correct;
-            ++class_correct[static_cast<std::size_t>(digit.label)];
+            ++report_.correct;
+            ++class_correct_[label];
         } else {
-            report.errors.push_back(i);
+            report_.errors.push_back(index);
         }
-        for (std::size_t r = 0; r < rules.size(); ++r) {
-            if (!rules[r].holds(digit)) continue;
-            ++report.buckets[r].count;
-            if (right) ++report.buckets[r].correct;
+        for (std::size_t r = 0; r < rules_->size(); ++r) {
+            if (!(*rules_)[r].holds(digit)) continue;
+            ++report_.buckets[r].count;
+            if (right) ++report_.buckets[r].correct;
         }
     }
-    auto percent = [](std::int64_t part, std::int64_t whole) {
-        return whole > 0 ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0;
-    };
-    report.accuracy = percent(report.correct, report.count);
-    for (std::size_t c = 0; c < 10; ++c)
-        report.class_accuracy[c] = percent(class_correct[c], report.class_count[c]);
-    for (auto& bucket : report.buckets) bucket.accuracy = percent(bucket.correct, bucket.count);
+
+    DrawnDigitReport finish() {
+        auto percent = [](std::int64_t part, std::int64_t whole) {
+            return whole > 0 ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+        };
+        report_.accuracy = percent(report_.correct, report_.count);
+        for (std::size_t c = 0; c < 10; ++c)
+            report_.class_accuracy[c] = percent(class_correct_[c], report_.class_count[c]);
+        for (auto& bucket : report_.buckets)
+            bucket.accuracy = percent(bucket.correct, bucket.count);
+        return report_;
+    }
+
+  private:
+    const std::vector<BucketRule>* rules_;
+    DrawnDigitReport report_;
+    std::array<std::int64_t, 10> class_correct_{};
+};
+
+}  // namespace
+
+DrawnDigitReport evaluate_drawn_digits(const Predictor& predictor, const DrawnDigitSet& digits) {
+    ReportTally tally(digits.options().style());
+    for (int i = 0; i < digits.size(); ++i) {
+        const DrawnDigit digit = digits.render(i);
+        tally.add(digit, i, predictor.predict(digit.image));
+    }
+    return tally.finish();
+}
+
+DrawnEnsembleReport evaluate_drawn_digits(const Ensemble& ensemble, const DrawnDigitSet& digits) {
+    const DrawnStyle style = digits.options().style();
+    ReportTally combined(style);
+    std::vector<ReportTally> members(ensemble.members().size(), ReportTally(style));
+    for (int i = 0; i < digits.size(); ++i) {
+        const DrawnDigit digit = digits.render(i);
+        const EnsemblePrediction answer = ensemble.predict(digit.image);
+        combined.add(digit, i, answer.combined);
+        for (std::size_t m = 0; m < members.size(); ++m)
+            members[m].add(digit, i, answer.members[m]);
+    }
+    DrawnEnsembleReport report;
+    report.ensemble = combined.finish();
+    for (auto& member : members) report.members.push_back(member.finish());
     return report;
 }
 

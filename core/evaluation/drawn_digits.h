@@ -16,6 +16,7 @@
 
 namespace mnist {
 
+class Ensemble;
 class Predictor;
 struct DigitStart;  // drawn_digits.cpp: a digit's random stream, frame, size and pen
 
@@ -164,6 +165,14 @@ struct DrawnDigitReport {
 };
 
 DrawnDigitReport evaluate_drawn_digits(const Predictor& predictor, const DrawnDigitSet& digits);
+
+// An ensemble's answers (its members' averaged probabilities) and each member's own, on the same
+// digits, each rendered once.
+struct DrawnEnsembleReport {
+    DrawnDigitReport ensemble;
+    std::vector<DrawnDigitReport> members;  // in the ensemble's member order
+};
+DrawnEnsembleReport evaluate_drawn_digits(const Ensemble& ensemble, const DrawnDigitSet& digits);
 
 // Writes `digit` into `dir` (created if needed), named after `index`, its label and how it was
 // drawn: a drawing as a binary PGM file, a photo as the JPEG file it was saved as. Returns the
