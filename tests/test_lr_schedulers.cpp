@@ -90,6 +90,8 @@ class TestLrSchedulers : public QObject {
     void oneCycleThrowsPastTotalSteps();
     void oneCycleWithoutMomentum();
     void oneCycleRejectsBadOptions();
+
+    void savedStateContinuesEachSchedule();
 };
 
 // ---- StepLR -------------------------------------------------------------------------------
@@ -483,6 +485,52 @@ void TestLrSchedulers::oneCycleRejectsBadOptions() {
     COMPARE_NEAR(no_warmup.lr(), 0.09755283560345443);
     OneCycleLR one_step(OneCycleLROptions(0.1, 1));
     COMPARE_NEAR(one_step.lr(), 4e-7);
+}
+
+// ---- Saved state (resume) --------------------------------------------------------------------
+
+// A schedule rebuilt from its options and restored from save_state() goes on exactly as the one
+// it was saved from; a state of the wrong length is refused; only schedules that do not set the
+// rate themselves take a new one.
+void TestLrSchedulers::savedStateContinuesEachSchedule() {
+    const auto drive = [](LrScheduler& s, int from, int to) {
+        for (int i = from; i < to; ++i) {
+            s.step_batch();
+            s.step_batch();
+            s.step_epoch(i % 3 == 0 ? 1.0 / (i + 1) : 2.0);  // improves every third epoch
+        }
+    };
+    const auto plateau = [] {
+        return ReduceLROnPlateau(0.1, ReduceLROnPlateauOptions().patience(1).cooldown(1));
+    };
+    const auto cycle = [] { return OneCycleLR(OneCycleLROptions(0.1, 20)); };
+    const auto step = [] { return StepLR(0.1, StepLROptions(2).gamma(0.5)); };
+
+    ReduceLROnPlateau p1 = plateau(), p2 = plateau();
+    OneCycleLR c1 = cycle(), c2 = cycle();
+    StepLR s1 = step(), s2 = step();
+    const std::pair<LrScheduler*, LrScheduler*> pairs[] = {{&p1, &p2}, {&c1, &c2}, {&s1, &s2}};
+    for (const auto& pair : pairs) drive(*pair.first, 0, 4);
+    for (const auto& pair : pairs) pair.second->restore(pair.first->save_state());
+    QCOMPARE(p2.reductions(), p1.reductions());
+    QVERIFY(p1.reductions() > 0);
+    for (const auto& pair : pairs) {
+        drive(*pair.first, 4, 10);
+        drive(*pair.second, 4, 10);
+        QCOMPARE(pair.second->lr(), pair.first->lr());
+        QCOMPARE(pair.second->save_state(), pair.first->save_state());
+    }
+    QVERIFY(c1.lr() != cycle().lr());
+
+    VERIFY_REJECTS(p2.restore({0.1}), "not 5");
+    VERIFY_REJECTS(c2.restore({1.0, 2.0}), "not 1");
+    VERIFY_REJECTS(c2.restore({21.0}), "saved step");
+    VERIFY_REJECTS(s2.restore({}), "not 2");
+
+    p2.set_lr(0.025);
+    QCOMPARE(p2.lr(), 0.025);
+    VERIFY_REJECTS(c2.set_lr(0.01), "sets the rate itself");
+    VERIFY_REJECTS(s2.set_lr(0.01), "sets the rate itself");
 }
 
 QTEST_APPLESS_MAIN(TestLrSchedulers)

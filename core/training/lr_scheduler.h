@@ -4,7 +4,9 @@
 // torch.optim.lr_scheduler class of the same name. They are pure arithmetic on one parameter
 // group's learning rate (and momentum): the trainer reads lr()/momentum() and writes them into
 // the optimizer, so the schedules are testable without an optimizer.
+#include <cstddef>
 #include <optional>
+#include <vector>
 
 namespace mnist {
 
@@ -19,6 +21,18 @@ class LrScheduler {
     virtual void step_batch() {}
     // Called once per epoch with the validation metric (ReduceLROnPlateau and StepLR step here).
     virtual void step_epoch(double /*metric*/) {}
+
+    // Where the schedule stands (its few changing numbers), saved with a training state so a
+    // resumed run continues the schedule exactly; restore() takes what save_state() gave and
+    // throws InvalidArgument for a list of the wrong length.
+    virtual std::vector<double> save_state() const = 0;
+    virtual void restore(const std::vector<double>& state) = 0;
+    // A new learning rate from the next step on (changed while a run is paused). Only schedules
+    // that do not set the rate themselves take one; the others throw InvalidArgument.
+    virtual void set_lr(double lr);
 };
+
+// Throws InvalidArgument unless `state` holds `count` numbers: "<schedule>: a saved state ...".
+void require_state_size(const char* schedule, const std::vector<double>& state, std::size_t count);
 
 }  // namespace mnist

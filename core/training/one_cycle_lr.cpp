@@ -85,6 +85,14 @@ void OneCycleLR::step_batch() {
     move_to(step_num_ + 1);
 }
 
+void OneCycleLR::restore(const std::vector<double>& state) {
+    require_state_size("OneCycleLR", state, 1);
+    const double step = state[0];
+    require(step >= 0 && step <= options_.total_steps() && step == static_cast<int>(step),
+            "saved step", step, "a whole number within total_steps");
+    move_to(static_cast<int>(step));
+}
+
 OneCycleLR::Position OneCycleLR::locate(int step) const {
     // PyTorch's get_lr: the first phase whose end_step is not before `step`, or the last phase.
     double start_step = 0.0;

@@ -102,6 +102,9 @@ class OneCycleLR : public LrScheduler {
     // the last phase's end (cos bounces back up a little, linear goes below min_lr, even
     // negative); we keep that to match, as no batch is trained with that lr.
     void step_batch() override;
+    // The step number; the rest follows from the options.
+    std::vector<double> save_state() const override { return {static_cast<double>(step_num_)}; }
+    void restore(const std::vector<double>& state) override;
 
     // Steps taken so far (PyTorch's last_epoch); lr() is the schedule at this step.
     int step_num() const { return step_num_; }

@@ -60,6 +60,25 @@ void ReduceLROnPlateau::step_epoch(double metric) {
     }
 }
 
+std::vector<double> ReduceLROnPlateau::save_state() const {
+    return {lr_, best_, static_cast<double>(num_bad_epochs_),
+            static_cast<double>(cooldown_counter_), static_cast<double>(reductions_)};
+}
+
+void ReduceLROnPlateau::restore(const std::vector<double>& state) {
+    require_state_size("ReduceLROnPlateau", state, 5);
+    lr_ = state[0];
+    best_ = state[1];
+    num_bad_epochs_ = static_cast<int>(state[2]);
+    cooldown_counter_ = static_cast<int>(state[3]);
+    reductions_ = static_cast<int>(state[4]);
+}
+
+void ReduceLROnPlateau::set_lr(double lr) {
+    require(std::isfinite(lr) && lr > 0, "lr", lr, "> 0");
+    lr_ = lr;
+}
+
 bool ReduceLROnPlateau::is_better(double metric) const {
     const double threshold = options_.threshold();
     // The products match PyTorch's _is_better term for term so edge cases (best = inf) agree.

@@ -76,6 +76,11 @@ class ReduceLROnPlateau : public LrScheduler {
     // One epoch's validation metric. A NaN metric never improves, so it counts as a bad epoch
     // (as in PyTorch).
     void step_epoch(double metric) override;
+    // lr, best, bad epochs, cooldown left, reductions.
+    std::vector<double> save_state() const override;
+    void restore(const std::vector<double>& state) override;
+    // The plateau logic carries on from the new rate (best and bad epochs are kept).
+    void set_lr(double lr) override;
 
     // Epochs since the best metric, not counting those in cooldown (PyTorch's num_bad_epochs).
     int num_bad_epochs() const { return num_bad_epochs_; }

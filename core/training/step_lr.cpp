@@ -22,6 +22,12 @@ StepLR::StepLR(double initial_lr, StepLROptions options) : options_(options), lr
             ">= 0");
 }
 
+void StepLR::restore(const std::vector<double>& state) {
+    require_state_size("StepLR", state, 2);
+    lr_ = state[0];
+    epoch_ = static_cast<int>(state[1]);
+}
+
 void StepLR::step_epoch(double /*metric*/) {
     ++epoch_;
     // PyTorch's step() multiplies the current lr at each boundary rather than evaluating the

@@ -34,6 +34,9 @@ class StepLR : public LrScheduler {
     double lr() const override { return lr_; }
     // StepLR counts epochs only; the metric is ignored.
     void step_epoch(double metric) override;
+    // lr and epoch: the rate is the product of the decays so far, kept as it was.
+    std::vector<double> save_state() const override { return {lr_, static_cast<double>(epoch_)}; }
+    void restore(const std::vector<double>& state) override;
 
     // Epochs stepped so far (PyTorch's last_epoch).
     int epoch() const { return epoch_; }

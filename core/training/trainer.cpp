@@ -20,7 +20,10 @@
 #include "core/training/evaluate_net.h"
 #include "core/training/history_csv.h"
 #include "core/training/recipe_fields.h"
+#include "core/training/run_store.h"
+#include "core/training/run_writer.h"
 #include "core/training/training_batches.h"
+#include "core/training/training_state_file.h"
 #include "core/training/training_step.h"
 #include "core/version.h"
 
@@ -242,10 +245,12 @@ bool train_epoch(TrainingState& state, const RunData& data, const TrainOptions& 
 }
 
 // Scores the epoch's weights (the average, when there is one) on the validation images, steps a
-// plateau schedule, and writes the checkpoint when they are the best so far.
+// plateau schedule, and writes the checkpoint when they are the best so far: into each of
+// `best_paths` (the out folder's, where users expect it, and the run's own).
 void validate_and_checkpoint(TrainingState& state, const RunData& data, const TrainOptions& options,
-                             const torch::Device& device, const std::string& best_path,
-                             EpochMetrics& metrics, TrainResult& result) {
+                             const torch::Device& device,
+                             const std::vector<std::string>& best_paths, EpochMetrics& metrics,
+                             TrainResult& result) {
     const AveragedWeights averaged(state.average ? &*state.average : nullptr, *state.net);
     const EvalResult val = evaluate(state.net, data.val, device);
     check_finite(val.loss, "validation loss", metrics.epoch, 0, metrics.lr);
@@ -262,14 +267,14 @@ void validate_and_checkpoint(TrainingState& state, const RunData& data, const Tr
     meta.params = result.start.params;
     meta.app_version = kAppVersion;
     try {
-        save_checkpoint(*state.net, best_path, meta);
+        for (const std::string& path : best_paths) save_checkpoint(*state.net, path, meta);
     } catch (const CheckpointError& e) {
         // A full disk, or a folder that became read-only: the run cannot keep what it learns.
         throw CheckpointError("training stopped in epoch " + std::to_string(metrics.epoch) + ": " +
                               e.what() + ". Free some space in " + options.out_dir +
                               " or train into another folder.");
     }
-    result.checkpoint = best_path;
+    result.checkpoint = best_paths.front();
     metrics.improved = true;
 }
 
@@ -282,54 +287,83 @@ void validate_options(const TrainOptions& options) {
 
 namespace {
 
-// train() and train_split(): `split` null means the options' own split (val_split or test set).
-TrainResult run_training(const TrainOptions& options, const IndexSplit* split,
-                         TrainObserver* observer, const std::atomic<bool>* stop) {
-    validate_options(options);
-    prepare_out_dir(options.out_dir);
-    TrainObserver silent;
-    TrainObserver& report = observer ? *observer : silent;
+// Everything one training session works with: a fresh run, or a resumed one once its state is
+// loaded (first_epoch, the early-stop count and the result so far then come from it).
+struct Session {
+    TrainOptions options;
+    torch::Device device;
+    RunData data;
+    TrainingState state;
+    TrainResult result;
+    int first_epoch = 1;
+    int epochs_without_gain = 0;  // since the last new best validation accuracy
+};
 
+// Seeds the generators, loads the data and builds a fresh model, optimizer and schedule, in the
+// same order for a new and a resumed run, so both see the same data split.
+Session open_session(const TrainOptions& options, const IndexSplit* split) {
     const int threads = apply_thread_count(options.threads);
     const torch::Device device(resolve_device(options.device));
     torch::manual_seed(options.seed);
     if (device.is_cuda()) torch::cuda::manual_seed_all(options.seed);
 
-    const RunData data = load_run_data(options, device, split);
-    const std::int64_t n = data.train.size();
-    const std::int64_t batches = batches_per_epoch(n, options.batch_size);
+    RunData data = load_run_data(options, device, split);
+    const std::int64_t batches = batches_per_epoch(data.train.size(), options.batch_size);
     TrainingState state = make_training_state(options, batches, device);
+    TrainStart start;
+    start.model = options.model;
+    start.params = count_parameters(*state.net);
+    start.device = device.str();
+    start.threads = threads;
+    start.epochs = options.epochs;
+    start.train_size = data.train.size();
+    start.val_size = data.val.size();
+    start.batches_per_epoch = batches;
+    start.data_dir = data.dir;
+    start.validation = data.validation;
+    Session session{options, device, std::move(data), std::move(state), TrainResult{}};
+    session.result.start = start;
+    return session;
+}
 
-    TrainResult result;
-    result.start = {options.model,   count_parameters(*state.net),
-                    device.str(),    threads,
-                    options.epochs,  n,
-                    data.val.size(), batches,
-                    data.dir,        data.validation};
+// The epochs from session.first_epoch on: train, validate, checkpoint and record each; then, with
+// a validation split, the best weights on the test set. `run` (null for train_split) gets the
+// run's history and its state.pt after every epoch.
+void run_epochs(Session& s, RunWriter* run, TrainObserver& report, const std::atomic<bool>* stop) {
+    const TrainOptions& options = s.options;
+    TrainResult& result = s.result;
     result.history = HistoryCsv::path_for(options.out_dir, options.model);
     HistoryCsv history(result.history);
-    const std::string best_path = checkpoint_path(options.out_dir, options.model);
+    for (const EpochMetrics& m : result.epochs) history.append(m);  // a resumed run's so far
+    std::vector<std::string> best_paths{checkpoint_path(options.out_dir, options.model)};
+    if (run) best_paths.push_back(run->checkpoint_path());
     report.on_start(result.start);
 
     RunClock clock;
-    clock.images_total = n * options.epochs;
-    int epochs_without_gain = 0;  // since the last new best validation accuracy
-    for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+    clock.images_total = s.data.train.size() * (options.epochs - s.first_epoch + 1);
+    for (int epoch = s.first_epoch; epoch <= options.epochs; ++epoch) {
         const auto epoch_begin = Clock::now();
         EpochMetrics metrics;
         metrics.epoch = epoch;
-        if (!train_epoch(state, data, options, device, epoch, clock, report, stop, metrics)) {
+        if (!train_epoch(s.state, s.data, options, s.device, epoch, clock, report, stop, metrics)) {
             result.stopped = true;
             result.ended = "stopped";
             break;
         }
-        validate_and_checkpoint(state, data, options, device, best_path, metrics, result);
+        validate_and_checkpoint(s.state, s.data, options, s.device, best_paths, metrics, result);
         metrics.seconds = std::chrono::duration<double>(Clock::now() - epoch_begin).count();
         history.append(metrics);
         result.epochs.push_back(metrics);
+        s.epochs_without_gain = metrics.improved ? 0 : s.epochs_without_gain + 1;
+        if (run) {
+            save_training_state(run_state_path(run->folder()), s.state,
+                                {options.model, epoch, s.epochs_without_gain, result.best_epoch,
+                                 result.best_val_acc, result.epochs},
+                                s.device);
+            run->update(result);
+        }
         report.on_epoch(metrics);
-        epochs_without_gain = metrics.improved ? 0 : epochs_without_gain + 1;
-        if (options.early_stop > 0 && epochs_without_gain >= options.early_stop &&
+        if (options.early_stop > 0 && s.epochs_without_gain >= options.early_stop &&
             epoch < options.epochs) {
             result.ended = "early-stopped";
             break;
@@ -337,10 +371,106 @@ TrainResult run_training(const TrainOptions& options, const IndexSplit* split,
     }
 
     if (options.val_split > 0 && !result.checkpoint.empty()) {
-        load_checkpoint_into(*state.net, result.checkpoint);
-        result.test_acc = evaluate(state.net, data.test, device).accuracy;
+        load_checkpoint_into(*s.state.net, result.checkpoint);
+        result.test_acc = evaluate(s.state.net, s.data.test, s.device).accuracy;
     }
-    return result;
+    if (run) run->update(result, result.ended);
+}
+
+// run_epochs, recording a run that throws (diverged, disk full) as failed, with why.
+void run_epochs_recorded(Session& s, RunWriter* run, TrainObserver* observer,
+                         const std::atomic<bool>* stop) {
+    TrainObserver silent;
+    try {
+        run_epochs(s, run, observer ? *observer : silent, stop);
+    } catch (const std::exception& e) {
+        if (run) run->fail(e.what());
+        throw;
+    }
+}
+
+// train() and train_split(): `split` null means the options' own split (val_split or test set).
+// Only train() keeps a run: a fold's data cannot be rebuilt from its recipe to resume it.
+TrainResult run_training(const TrainOptions& options, const IndexSplit* split,
+                         TrainObserver* observer, const std::atomic<bool>* stop) {
+    validate_options(options);
+    prepare_out_dir(options.out_dir);
+    Session session = open_session(options, split);
+    std::optional<RunWriter> run;
+    if (!split) {
+        run.emplace(RunWriter::start(options));
+        session.result.run_folder = run->folder();
+    }
+    run_epochs_recorded(session, run ? &*run : nullptr, observer, stop);
+    return session.result;
+}
+
+// A run to resume: its folder, its state file and what run.json says.
+struct ResumeTarget {
+    std::string folder;
+    std::string state;
+    RunRecord run;
+};
+
+ResumeTarget locate_run(const std::string& path) {
+    namespace fs = std::filesystem;
+    fs::path given = fs::path(path).lexically_normal();
+    if (!given.has_filename()) given = given.parent_path();  // "runs/<id>/"
+    std::error_code ec;
+    ResumeTarget target;
+    if (fs::is_directory(given, ec)) {
+        target.folder = given.string();
+        target.state = run_state_path(target.folder);
+    } else if (fs::is_regular_file(given, ec)) {
+        target.state = given.string();
+        target.folder = given.has_parent_path() ? given.parent_path().string() : ".";
+    } else {
+        throw InvalidArgument("cannot resume '" + path +
+                              "': there is no such run folder or training state file");
+    }
+    target.run = read_run(target.folder);
+    if (!target.run.problem.empty()) {
+        throw InvalidArgument("cannot resume " + target.folder + ": " + target.run.problem);
+    }
+    return target;
+}
+
+// The run's recipe with `changes`, trained into the out folder the run lies in (<out>/runs/<id>);
+// InvalidArgument naming what the run's schedule or progress refuses.
+TrainOptions resumed_options(const RunRecord& run, int epochs_done, const ResumeChanges& changes) {
+    namespace fs = std::filesystem;
+    TrainOptions o = run.options;
+    const fs::path out = fs::path(run.folder).parent_path().parent_path();
+    o.out_dir = out.empty() ? "." : out.string();
+    const std::string what = "run " + run.id;
+    if (changes.lr) {
+        const std::string problem = range_problem(recipe_field("lr"), *changes.lr);
+        if (!problem.empty()) throw InvalidArgument(problem);
+        if (o.scheduler != SchedulerKind::None && o.scheduler != SchedulerKind::ReduceOnPlateau) {
+            throw InvalidArgument(what + "'s " + to_string(o.scheduler) +
+                                  " schedule sets the learning rate itself; only the constant "
+                                  "(none) and plateau schedules take a new one");
+        }
+    }
+    if (changes.epochs) {
+        const int epochs = *changes.epochs;
+        if (o.scheduler == SchedulerKind::OneCycle && epochs != o.epochs) {
+            throw InvalidArgument(
+                what + " follows a OneCycle schedule, fixed to the " + std::to_string(o.epochs) +
+                " epochs it started with, so it cannot train to " + std::to_string(epochs) +
+                "; start a new run with more epochs instead");
+        }
+        if (epochs <= epochs_done) {
+            throw InvalidArgument(what + " has finished " + std::to_string(epochs_done) +
+                                  " epochs; the epochs to train to must be more, got " +
+                                  std::to_string(epochs));
+        }
+        o.epochs = epochs;
+    } else if (epochs_done >= o.epochs) {
+        throw InvalidArgument(what + " has finished all its " + std::to_string(o.epochs) +
+                              " epochs; give more epochs to extend it");
+    }
+    return o;
 }
 
 }  // namespace
@@ -348,6 +478,48 @@ TrainResult run_training(const TrainOptions& options, const IndexSplit* split,
 TrainResult train(const TrainOptions& options, TrainObserver* observer,
                   const std::atomic<bool>* stop) {
     return run_training(options, nullptr, observer, stop);
+}
+
+void check_resume(const std::string& run, const ResumeChanges& changes) {
+    const ResumeTarget target = locate_run(run);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(target.state, ec)) {
+        throw InvalidArgument("cannot resume " + target.folder + ": it has no training state (" +
+                              target.state + "); it stopped before its first epoch finished");
+    }
+    validate_options(
+        resumed_options(target.run, static_cast<int>(target.run.history.size()), changes));
+}
+
+TrainResult resume_training(const std::string& run, const ResumeChanges& changes,
+                            TrainObserver* observer, const std::atomic<bool>* stop) {
+    const ResumeTarget target = locate_run(run);
+    // Checked first against run.json's history (before the data loads), then against the state.
+    TrainOptions options =
+        resumed_options(target.run, static_cast<int>(target.run.history.size()), changes);
+    validate_options(options);
+    prepare_out_dir(options.out_dir);
+    Session session = open_session(options, nullptr);
+    const RunProgress progress =
+        load_training_state(target.state, session.state, options.model, session.device);
+    options = resumed_options(target.run, progress.epoch, changes);
+    if (changes.lr) session.state.scheduler->set_lr(*changes.lr);
+
+    session.first_epoch = progress.epoch + 1;
+    session.epochs_without_gain = progress.epochs_without_gain;
+    TrainResult& result = session.result;
+    result.start.first_epoch = session.first_epoch;
+    result.epochs = progress.history;
+    result.best_epoch = progress.best_epoch;
+    result.best_val_acc = progress.best_val_acc;
+    // The run's own best: the out folder's may since hold another run's.
+    if (progress.best_epoch > 0) result.checkpoint = checkpoint_path(target.folder, options.model);
+    result.run_folder = target.folder;
+
+    RunWriter writer = RunWriter::reopen(target.folder);
+    writer.set_options(options);
+    run_epochs_recorded(session, &writer, observer, stop);
+    return result;
 }
 
 TrainResult train_split(const TrainOptions& options, const std::vector<std::int64_t>& train_indices,

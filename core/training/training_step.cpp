@@ -13,6 +13,12 @@ class ConstantLr : public LrScheduler {
   public:
     explicit ConstantLr(double lr) : lr_(lr) {}
     double lr() const override { return lr_; }
+    std::vector<double> save_state() const override { return {lr_}; }
+    void restore(const std::vector<double>& state) override {
+        require_state_size("constant learning rate", state, 1);
+        lr_ = state[0];
+    }
+    void set_lr(double lr) override { lr_ = lr; }
 
   private:
     double lr_;

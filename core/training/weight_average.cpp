@@ -1,6 +1,7 @@
 #include "core/training/weight_average.h"
 
 #include <algorithm>
+#include <string>
 
 namespace mnist {
 
@@ -13,6 +14,28 @@ std::vector<torch::Tensor> WeightAverage::state(const torch::nn::Module& net) {
 WeightAverage::WeightAverage(const torch::nn::Module& net, double decay) : decay_(decay) {
     torch::NoGradGuard no_grad;
     for (const auto& t : state(net)) average_.push_back(t.detach().clone());
+}
+
+void WeightAverage::save(torch::serialize::OutputArchive& archive) const {
+    archive.write("updates", torch::tensor(updates_, torch::kInt64));
+    for (std::size_t i = 0; i < average_.size(); ++i) {
+        archive.write("average_" + std::to_string(i), average_[i], /*is_buffer=*/true);
+    }
+}
+
+void WeightAverage::load(torch::serialize::InputArchive& archive) {
+    torch::NoGradGuard no_grad;
+    torch::Tensor updates;
+    archive.read("updates", updates);
+    for (std::size_t i = 0; i < average_.size(); ++i) {
+        torch::Tensor saved;
+        archive.read("average_" + std::to_string(i), saved, /*is_buffer=*/true);
+        TORCH_CHECK(saved.sizes() == average_[i].sizes() && saved.dtype() == average_[i].dtype(),
+                    "weight average tensor ", i, " has shape ", saved.sizes(), ", expected ",
+                    average_[i].sizes());
+        average_[i].copy_(saved);
+    }
+    updates_ = updates.item<std::int64_t>();
 }
 
 void WeightAverage::update(const torch::nn::Module& net) {

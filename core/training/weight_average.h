@@ -18,6 +18,11 @@ class WeightAverage {
     // Swaps the average into the net (keeping the net's own weights aside), and back.
     void swap_into(torch::nn::Module& net);
 
+    // The average and its update count, into and out of a training state (resume). load()
+    // throws c10::Error when the archive's tensors do not fit the net's.
+    void save(torch::serialize::OutputArchive& archive) const;
+    void load(torch::serialize::InputArchive& archive);
+
   private:
     static std::vector<torch::Tensor> state(const torch::nn::Module& net);
 
