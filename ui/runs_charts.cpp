@@ -4,12 +4,12 @@
 #include <QChartView>
 #include <QCursor>
 #include <QHBoxLayout>
-#include <QLegend>
-#include <QLegendMarker>
+#include <QLabel>
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QPainter>
 #include <QToolTip>
+#include <QVBoxLayout>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -62,10 +62,18 @@ RunsCharts::RunsCharts(QWidget* parent) : QWidget(parent) {
     lr_y->setMinorTickCount(8);
     lr_ = makeChart(tr("Learning rate (log scale)"), lr_y);
 
-    auto* layout = new QHBoxLayout(this);
+    auto* charts = new QHBoxLayout;
+    charts->setSpacing(4);
+    for (const Chart* c : {&loss_, &acc_, &lr_}) charts->addWidget(c->view);
+    legend_ = new QLabel;
+    legend_->setWordWrap(true);
+    legend_->setTextFormat(Qt::RichText);
+    legend_->setContentsMargins(6, 2, 6, 2);
+    auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(4);
-    for (const Chart* c : {&loss_, &acc_, &lr_}) layout->addWidget(c->view);
+    layout->setSpacing(2);
+    layout->addLayout(charts, 1);
+    layout->addWidget(legend_);
     showRuns({});
 }
 
@@ -75,7 +83,7 @@ RunsCharts::Chart RunsCharts::makeChart(const QString& title, QAbstractAxis* y) 
     c.chart->setTitle(title);
     c.chart->setAnimationOptions(QChart::NoAnimation);
     c.chart->setMargins(QMargins(4, 4, 4, 4));
-    c.chart->legend()->setAlignment(Qt::AlignBottom);
+    c.chart->legend()->hide();
     QFont font = c.chart->titleFont();
     font.setBold(true);
     c.chart->setTitleFont(font);
@@ -94,7 +102,7 @@ RunsCharts::Chart RunsCharts::makeChart(const QString& title, QAbstractAxis* y) 
 }
 
 QLineSeries* RunsCharts::addSeries(const Chart& c, const OverlayRun& run, Quantity quantity,
-                                   const QString& what, Qt::PenStyle style, bool in_legend) {
+                                   const QString& what, Qt::PenStyle style) {
     auto* series = new QLineSeries;
     series->setName(run.name);
     QPen pen(run.color);
@@ -123,9 +131,6 @@ QLineSeries* RunsCharts::addSeries(const Chart& c, const OverlayRun& run, Quanti
     c.chart->addSeries(series);
     series->attachAxis(c.x);
     series->attachAxis(c.y);
-    if (!in_legend) {
-        for (QLegendMarker* marker : c.chart->legend()->markers(series)) marker->setVisible(false);
-    }
     const int decimals = quantity == Quantity::Accuracy ? 2 : 4;
     connect(series, &QLineSeries::hovered, this,
             [this, series, quantity, what, decimals](const QPointF& at, bool state) {
@@ -163,20 +168,24 @@ void RunsCharts::clear(const Chart& c) {
 
 void RunsCharts::showRuns(const std::vector<OverlayRun>& runs) {
     for (const Chart* c : {&loss_, &acc_, &lr_}) clear(*c);
+    QStringList entries;
+    legend_names_.clear();
     for (const OverlayRun& run : runs) {
-        // Validation first, so the legend's one entry per run is the solid line.
-        addSeries(loss_, run, Quantity::Loss, tr("validation loss"), Qt::SolidLine, true);
-        addSeries(loss_, run, Quantity::Loss, tr("train loss"), Qt::DashLine, false);
-        addSeries(acc_, run, Quantity::Accuracy, tr("validation accuracy"), Qt::SolidLine, true);
-        addSeries(acc_, run, Quantity::Accuracy, tr("train accuracy"), Qt::DashLine, false);
-        addSeries(lr_, run, Quantity::LearningRate, tr("learning rate"), Qt::SolidLine, true);
+        addSeries(loss_, run, Quantity::Loss, tr("validation loss"), Qt::SolidLine);
+        addSeries(loss_, run, Quantity::Loss, tr("train loss"), Qt::DashLine);
+        addSeries(acc_, run, Quantity::Accuracy, tr("validation accuracy"), Qt::SolidLine);
+        addSeries(acc_, run, Quantity::Accuracy, tr("train accuracy"), Qt::DashLine);
+        addSeries(lr_, run, Quantity::LearningRate, tr("learning rate"), Qt::SolidLine);
+        legend_names_ << run.name;
+        entries << QStringLiteral(
+                       "<span style='color:%1'>&#9632;</span>&nbsp;<b>%2</b> "
+                       "<span style='color:#666'>%3</span>")
+                       .arg(run.color.name(), run.name.toHtmlEscaped(), run.recipe.toHtmlEscaped());
     }
-    const QString how =
-        runs.empty() ? tr(" — tick runs to compare them") : tr(" — validation solid, train dashed");
-    loss_.chart->setTitle(tr("Loss") + how);
-    acc_.chart->setTitle(tr("Accuracy (%)"));
-    lr_.chart->setTitle(tr("Learning rate (log scale)"));
-    for (const Chart* c : {&loss_, &acc_, &lr_}) c->chart->legend()->setVisible(!runs.empty());
+    legend_->setText(runs.empty()
+                         ? tr("Tick runs in the list above to lay their curves over each other.")
+                         : entries.join(QStringLiteral("&nbsp;&nbsp;&nbsp; ")) +
+                               tr("&nbsp;&nbsp;&nbsp; <i>validation solid, train dashed</i>"));
     fitAxes(runs);
 }
 
@@ -227,10 +236,10 @@ void RunsCharts::fitAxes(const std::vector<OverlayRun>& runs) {
     }
     auto* lr_y = static_cast<QLogValueAxis*>(lr_.y);
     if (lr.valid) {
-        // Whole decades, so the log axis always has labelled ticks.
-        const double lo = std::pow(10.0, std::floor(std::log10(lr.lo)));
-        double hi = std::pow(10.0, std::ceil(std::log10(lr.hi)));
-        if (hi <= lo) hi = lo * 10;
+        // Whole decades, so the log axis always has labelled ticks, with the data off the edges:
+        // the usual round LRs (1e-3) would otherwise run along the frame.
+        const double lo = std::pow(10.0, std::floor(std::log10(lr.lo) - 0.1));
+        const double hi = std::pow(10.0, std::ceil(std::log10(lr.hi) + 0.1));
         lr_y->setRange(lo, hi);
     } else {
         lr_y->setRange(1e-4, 1e-1);
@@ -241,26 +250,11 @@ QValueAxis* RunsCharts::accuracyAxis() const {
     return static_cast<QValueAxis*>(acc_.y);
 }
 
-QStringList RunsCharts::legendNames(QChart* chart) {
-    QStringList names;
-    for (QLegendMarker* marker : chart->legend()->markers()) {
-        if (marker->isVisible()) names << marker->label();
-    }
-    return names;
+QImage RunsCharts::renderImage() {
+    return grab().toImage();
 }
 
-QImage RunsCharts::renderImage() const {
-    const qreal dpr = devicePixelRatioF();
-    QImage image(size() * dpr, QImage::Format_RGB32);
-    image.setDevicePixelRatio(dpr);
-    image.fill(Qt::white);
-    QPainter painter(&image);
-    for (const Chart* c : {&loss_, &acc_, &lr_})
-        painter.drawPixmap(c->view->pos(), c->view->grab());
-    return image;
-}
-
-bool RunsCharts::savePng(const QString& path, QString* error) const {
+bool RunsCharts::savePng(const QString& path, QString* error) {
     if (renderImage().save(path, "PNG")) return true;
     if (error) *error = tr("Could not write the image %1.").arg(path);
     return false;

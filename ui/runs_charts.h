@@ -1,7 +1,7 @@
 #pragma once
 // Several runs' per-epoch histories laid over each other: loss, accuracy and learning rate (log
-// axis), one colour per run, validation solid and training dashed, and a legend naming each run
-// once. Data in, pixels out: it knows nothing of where the runs live.
+// axis), one colour per run, validation solid and training dashed, and one legend under the three
+// naming each run with its recipe. Data in, pixels out: it knows nothing of where the runs live.
 #include <QColor>
 #include <QImage>
 #include <QString>
@@ -15,6 +15,7 @@
 class QAbstractAxis;
 class QChart;
 class QChartView;
+class QLabel;
 class QLineSeries;
 class QLogValueAxis;
 class QValueAxis;
@@ -22,7 +23,8 @@ class QValueAxis;
 namespace mnist::ui {
 
 struct OverlayRun {
-    QString name;  // what the legend calls it
+    QString name;    // what the legend and the hover text call it
+    QString recipe;  // the recipe in one line, beside the name in the legend
     QColor color;
     std::vector<mnist::EpochMetrics> history;
 };
@@ -39,12 +41,13 @@ class RunsCharts : public QWidget {
     QChart* accuracyChart() const { return acc_.chart; }
     QChart* learningRateChart() const { return lr_.chart; }
     QValueAxis* accuracyAxis() const;
-    // The names the chart's legend shows, in order (one per run).
-    static QStringList legendNames(QChart* chart);
+    // The legend under the charts, and the run names it shows, in order.
+    QLabel* legend() const { return legend_; }
+    QStringList legendNames() const { return legend_names_; }
 
-    // The three charts side by side, as on screen.
-    QImage renderImage() const;
-    bool savePng(const QString& path, QString* error = nullptr) const;
+    // The three charts side by side and the legend, as on screen (grabbing is not const).
+    QImage renderImage();
+    bool savePng(const QString& path, QString* error = nullptr);
 
     // A distinct colour for the i-th run (cycles after ten).
     static QColor runColor(int i);
@@ -62,13 +65,17 @@ class RunsCharts : public QWidget {
         QChartView* view = nullptr;
     };
     Chart makeChart(const QString& title, QAbstractAxis* y);
-    // A series of `run` on `chart`: named after the run, or left out of the legend.
+    // One curve of `run` on `chart`, named after the run (for the hover text).
     QLineSeries* addSeries(const Chart& chart, const OverlayRun& run, Quantity quantity,
-                           const QString& what, Qt::PenStyle style, bool in_legend);
+                           const QString& what, Qt::PenStyle style);
     void clear(const Chart& chart);
     void fitAxes(const std::vector<OverlayRun>& runs);
 
     Chart loss_, acc_, lr_;
+    // One legend for the three charts: Qt's per-chart legends cut long run names to the same
+    // "20261129-06…" and repeat themselves three times.
+    QLabel* legend_ = nullptr;
+    QStringList legend_names_;
 };
 
 }  // namespace mnist::ui

@@ -98,6 +98,8 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
     table_->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
     table_->verticalHeader()->hide();
     table_->setWordWrap(false);
+    // A recipe's summary ends with what tells runs apart ("…, augmented"); keep both ends.
+    table_->setTextElideMode(Qt::ElideMiddle);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setSectionResizeMode(Recipe, QHeaderView::Stretch);
     table_->setContextMenuPolicy(Qt::ActionsContextMenu);
@@ -123,8 +125,10 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
     auto* splitter = new QSplitter(Qt::Vertical);
     splitter->addWidget(top);
     splitter->addWidget(charts_);
-    splitter->setStretchFactor(0, 2);
-    splitter->setStretchFactor(1, 3);
+    // The charts are the picture a comparison is for; the table scrolls.
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 2);
+    splitter->setSizes({220, 440});
     splitter->setChildrenCollapsible(false);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
@@ -267,7 +271,7 @@ void RunsPage::showListing() {
     const QStringList folders = runsFolders();
     QStringList shown;
     for (const QString& f : folders) shown << QDir::toNativeSeparators(f);
-    QString text = tr("%n run(s) in %1", "", static_cast<int>(runs_.size()))
+    QString text = (runs_.size() == 1 ? tr("1 run in %1") : tr("%1 runs in %2").arg(runs_.size()))
                        .arg(shown.join(QStringLiteral(", ")));
     if (!listing.problems.isEmpty()) {
         text += QStringLiteral("\n") + tr("Could not list %1").arg(listing.problems.join("; "));
@@ -402,6 +406,7 @@ void RunsPage::updateCharts() {
         if (row < 0) continue;
         const auto& run = runs_[static_cast<std::size_t>(row)];
         shown.push_back({QString::fromStdString(run.name.empty() ? run.id : run.name),
+                         QString::fromStdString(run.recipe_summary()),
                          RunsCharts::runColor(colors_.value(folder)), run.history});
     }
     charts_->showRuns(shown);
