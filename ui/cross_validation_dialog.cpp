@@ -30,6 +30,7 @@ CrossValidationDialog::CrossValidationDialog(const mnist::TrainOptions& options,
     setWindowTitle(tr("Cross-validate %1").arg(QString::fromStdString(options.model)));
 
     folds_ = new QSpinBox;
+    folds_->setMaximumWidth(80);
     folds_->setRange(2, 10);
     folds_->setValue(5);
     folds_->setToolTip(
@@ -59,8 +60,13 @@ CrossValidationDialog::CrossValidationDialog(const mnist::TrainOptions& options,
     fold_axis_ = new QValueAxis;
     fold_axis_->setTitleText(tr("fold"));
     fold_axis_->setLabelFormat(QStringLiteral("%d"));
+    // One tick per fold, on the fold numbers; the range has half a fold of room on either side.
+    fold_axis_->setTickType(QValueAxis::TicksDynamic);
+    fold_axis_->setTickAnchor(1);
+    fold_axis_->setTickInterval(1);
     accuracy_axis_ = new QValueAxis;
     accuracy_axis_->setTitleText(tr("accuracy (%)"));
+    accuracy_axis_->setLabelFormat(QStringLiteral("%.1f"));
     chart->addAxis(fold_axis_, Qt::AlignBottom);
     chart->addAxis(accuracy_axis_, Qt::AlignLeft);
     fold_points_ = new QScatterSeries;
@@ -122,7 +128,6 @@ void CrossValidationDialog::start() {
     fold_ = 0;
     folds_total_ = folds_->value();
     fold_axis_->setRange(0.5, folds_total_ + 0.5);
-    fold_axis_->setTickCount(folds_total_ + 2);
     accuracy_axis_->setRange(0, 100);
     status_->setText(tr("Loading MNIST…"));
     setRunning(true);
