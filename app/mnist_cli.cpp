@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -17,10 +18,10 @@
 #include "core/data/data_location.h"
 #include "core/errors.h"
 #include "core/evaluation/benchmark.h"
+#include "core/evaluation/cross_validation.h"
 #include "core/evaluation/drawn_digits.h"
 #include "core/evaluation/ensemble_eval.h"
 #include "core/evaluation/evaluation.h"
-#include "core/evaluation/cross_validation.h"
 #include "core/evaluation/experiment.h"
 #include "core/inference/ensemble.h"
 #include "core/inference/image_file.h"
@@ -29,6 +30,7 @@
 #include "core/models/model_summary.h"
 #include "core/training/recipe_fields.h"
 #include "core/training/recipes.h"
+#include "core/training/run_store.h"
 #include "core/training/trainer.h"
 
 using nlohmann::json;
@@ -189,11 +191,9 @@ int run_summary(const std::string& model, bool as_json) {
     return 0;
 }
 
-int run_train(const TrainFlags& flags) {
-    const mnist::TrainOptions options = to_options(flags);
-    ProgressPrinter printer(flags.json ? stderr : stdout);
-    const mnist::TrainResult r = mnist::train(options, &printer);
-    if (!flags.json) {
+// What train (fresh or --resume) prints once the run has ended.
+int report_training(const mnist::TrainResult& r, int early_stop, bool as_json) {
+    if (!as_json) {
         std::printf("Best: epoch %d, validation accuracy %.2f%%; checkpoint %s\n", r.best_epoch,
                     r.best_val_acc, r.checkpoint.c_str());
         if (r.test_acc) std::printf("Test accuracy of the best checkpoint: %.2f%%\n", *r.test_acc);
@@ -201,7 +201,9 @@ int run_train(const TrainFlags& flags) {
             std::printf(
                 "Stopped early after epoch %zu: no better validation accuracy in the "
                 "last %d epoch%s\n",
-                r.epochs.size(), options.early_stop, options.early_stop == 1 ? "" : "s");
+                r.epochs.size(), early_stop, early_stop == 1 ? "" : "s");
+        std::printf("Run: %s (mnist-cli runs; train --resume %s)\n", r.run_folder.c_str(),
+                    r.run_folder.c_str());
         return 0;
     }
     json epochs = json::array();
@@ -215,9 +217,133 @@ int run_train(const TrainFlags& flags) {
                 {"best_val_acc", r.best_val_acc},
                 {"checkpoint", r.checkpoint},
                 {"history", r.history},
+                {"run", r.run_folder},
                 {"ended", r.ended}};
     if (r.test_acc) out["test_acc"] = *r.test_acc;
     std::cout << out.dump(2) << "\n";
+    return 0;
+}
+
+int run_train(const TrainFlags& flags) {
+    const mnist::TrainOptions options = to_options(flags);
+    ProgressPrinter printer(flags.json ? stderr : stdout);
+    const mnist::TrainResult r = mnist::train(options, &printer);
+    return report_training(r, options.early_stop, flags.json);
+}
+
+// train --resume: the run's own recipe goes on; of the recipe flags only --epochs and --lr may
+// change it (ResumeChanges), so a flag that would be silently ignored is refused instead.
+int run_resume(const CLI::App& cmd, const TrainFlags& flags, const std::string& run) {
+    for (const CLI::Option* option : cmd.get_options()) {
+        const std::string name = option->get_name();
+        if (option->count() == 0 || name == "--resume" || name == "--epochs" || name == "--lr" ||
+            name == "--json" || name == "--help") {
+            continue;
+        }
+        throw mnist::InvalidArgument(
+            "train --resume continues the run's own recipe; only "
+            "--epochs and --lr may change it, not " +
+            name);
+    }
+    mnist::ResumeChanges changes;
+    const auto& fields = mnist::recipe_fields();
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        const auto value = given_value(fields[i], flags.given[i]);
+        if (!value) continue;
+        if (fields[i].key == "epochs")
+            changes.epochs = static_cast<int>(mnist::field_number(*value));
+        if (fields[i].key == "lr") changes.lr = std::get<double>(*value);
+    }
+    mnist::check_resume(run, changes);  // before the data loads
+    ProgressPrinter printer(flags.json ? stderr : stdout);
+    const mnist::TrainResult r = mnist::resume_training(run, changes, &printer);
+    return report_training(r, mnist::read_run(r.run_folder).options.early_stop, flags.json);
+}
+
+// "12 s", "3 min 20 s", "1 h 05 min": a run's wall time in a list.
+std::string duration_text(double seconds) {
+    char text[32];
+    const long s = std::lround(seconds);
+    if (s < 60) {
+        std::snprintf(text, sizeof text, "%ld s", s);
+    } else if (s < 3600) {
+        std::snprintf(text, sizeof text, "%ld min %02ld s", s / 60, s % 60);
+    } else {
+        std::snprintf(text, sizeof text, "%ld h %02ld min", s / 3600, s / 60 % 60);
+    }
+    return text;
+}
+
+json run_json(const mnist::RunRecord& run) {
+    if (!run.problem.empty()) {
+        return {{"id", run.id}, {"folder", run.folder}, {"problem", run.problem}};
+    }
+    json recipe = json::object();
+    for (const auto& field : mnist::recipe_fields()) {
+        recipe[field.key] =
+            std::visit([](const auto& v) { return json(v); }, field.get(run.options));
+    }
+    json history = json::array();
+    for (const auto& m : run.history) history.push_back(epoch_json(m));
+    return {{"id", run.id},
+            {"folder", run.folder},
+            {"name", run.name},
+            {"model", run.model},
+            {"seed", run.seed},
+            {"recipe_summary", run.recipe_summary()},
+            {"recipe", recipe},
+            {"started", run.started},
+            {"seconds", run.seconds},
+            {"ended", run.ended},
+            {"failure", run.failure},
+            {"epochs_done", run.history.size()},
+            {"epochs", run.options.epochs},
+            {"best_epoch", run.best_epoch},
+            {"best_val_acc", run.best_val_acc},
+            {"final_val_acc", run.final_val_acc()},
+            {"test_acc", run.test_acc ? json(*run.test_acc) : json(nullptr)},
+            {"checkpoint", run.checkpoint},
+            {"resumable", run.resumable},
+            {"history", history}};
+}
+
+int run_runs(const std::string& out_dir, bool as_json) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(out_dir, ec)) {
+        throw mnist::InvalidArgument("output folder '" + out_dir + "' does not exist");
+    }
+    const std::string folder = mnist::runs_folder(out_dir);
+    const auto runs = mnist::list_runs(folder);
+    if (as_json) {
+        json list = json::array();
+        for (const auto& run : runs) list.push_back(run_json(run));
+        std::cout << list.dump(2) << "\n";
+        return 0;
+    }
+    if (runs.empty()) {
+        std::printf("No runs in %s\n", folder.c_str());
+        return 0;
+    }
+    std::printf("%-30s %-8s %7s %15s %8s %12s %-13s %s\n", "run", "model", "epochs", "best (epoch)",
+                "final", "time", "ended", "recipe");
+    for (const auto& run : runs) {
+        if (!run.problem.empty()) {
+            std::printf("%-30s broken: %s\n", run.id.c_str(), run.problem.c_str());
+            continue;
+        }
+        char best[32] = "-", final_acc[16] = "-";
+        if (run.best_epoch > 0) {
+            std::snprintf(best, sizeof best, "%.2f %% (%d)", run.best_val_acc, run.best_epoch);
+            std::snprintf(final_acc, sizeof final_acc, "%.2f %%", run.final_val_acc());
+        }
+        const std::string epochs =
+            std::to_string(run.history.size()) + "/" + std::to_string(run.options.epochs);
+        std::printf("%-30s %-8s %7s %15s %8s %12s %-13s %s\n", run.id.c_str(), run.model.c_str(),
+                    epochs.c_str(), best, final_acc, duration_text(run.seconds).c_str(),
+                    run.ended.c_str(), run.recipe_summary().c_str());
+        if (run.name != run.id) std::printf("  name: %s\n", run.name.c_str());
+        if (!run.failure.empty()) std::printf("  failed: %s\n", run.failure.c_str());
+    }
     return 0;
 }
 
@@ -624,11 +750,36 @@ Subcommand add_summary(CLI::App& app) {
 }
 
 Subcommand add_train(CLI::App& app) {
-    auto flags = std::make_shared<TrainFlags>();
+    struct Args {
+        TrainFlags flags;
+        std::string resume;
+    };
+    auto args = std::make_shared<Args>();
     auto* cmd =
         app.add_subcommand("train", "train a model, saving best_<Model>.pth as it improves");
-    add_train_flags(cmd, *flags);
-    return {cmd, [flags] { return run_train(*flags); }};
+    add_train_flags(cmd, args->flags);
+    cmd->add_option("--resume", args->resume,
+                    "continue a run from its last finished epoch: its folder (<out>/runs/<id>) "
+                    "or its state.pt; --epochs N extends it, --lr X sets a new rate (constant and "
+                    "plateau schedules)");
+    return {cmd, [args, cmd] {
+                return args->resume.empty() ? run_train(args->flags)
+                                            : run_resume(*cmd, args->flags, args->resume);
+            }};
+}
+
+Subcommand add_runs(CLI::App& app) {
+    struct Args {
+        std::string out = ".";
+        bool json = false;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand(
+        "runs",
+        "list the training runs kept in <out>/runs: recipe, accuracy, time, how each ended");
+    cmd->add_option("--out", args->out, "the output folder training wrote into (default .)");
+    cmd->add_flag("--json", args->json, "print JSON (with each run's recipe and history)");
+    return {cmd, [args] { return run_runs(args->out, args->json); }};
 }
 
 Subcommand add_experiment(CLI::App& app) {
@@ -802,8 +953,9 @@ int main(int argc, char** argv) {
     CLI::App app{"mnist-cli: train, inspect and use small CNNs on MNIST"};
     app.require_subcommand(1);
     const std::vector<Subcommand> subcommands = {
-        add_models(app), add_summary(app), add_train(app),   add_experiment(app), add_cv(app),
-        add_eval(app),   add_bench(app),   add_predict(app), add_drawn_eval(app), add_inspect(app)};
+        add_models(app),     add_summary(app),    add_train(app),  add_runs(app),
+        add_experiment(app), add_cv(app),         add_eval(app),   add_bench(app),
+        add_predict(app),    add_drawn_eval(app), add_inspect(app)};
 
     try {
         app.parse(argc, argv);

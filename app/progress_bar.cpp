@@ -36,6 +36,9 @@ void ProgressPrinter::on_start(const mnist::TrainStart& s) {
         s.model.c_str(), static_cast<long long>(s.params), s.device.c_str(), s.threads,
         s.threads == 1 ? "" : "s", static_cast<long long>(s.train_size),
         static_cast<long long>(s.batches_per_epoch), s.validation.c_str());
+    if (s.first_epoch > 1) {
+        std::fprintf(out_, "Resuming after epoch %d of %d\n", s.first_epoch - 1, s.epochs);
+    }
     std::fflush(out_);
 }
 

@@ -24,9 +24,11 @@ run() {
     shift
     "$cli" "$@" >"$out/$name.out" 2>"$out/$name.err"
     echo $? >"$out/$name.rc"
-    # Paths of this run and timings are not the CLI's behaviour.
+    # Paths of this run, timings and run ids (they start with the time) are not the CLI's
+    # behaviour.
     sed -i -E -e "s#$work#WORK#g" -e "s#$repo#REPO#g" \
         -e 's/"(seconds|date)": [^,}]*/"\1": X/g' -e 's/ [0-9.]+s( |$)/ Xs\1/g' \
+        -e 's#/runs/[0-9]{8}-[0-9]{6}-#/runs/TIME-#g' \
         "$out/$name.out" "$out/$name.err"
 }
 

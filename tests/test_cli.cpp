@@ -456,6 +456,58 @@ class TestCli : public QObject {
         QCOMPARE(QDir(one.path()).entryList({"photo_*.jpg"}, QDir::Files).size(), 1);
     }
 
+    // Every train is a run under --out/runs; `runs` lists it (and a broken folder beside it,
+    // without failing); `train --resume` extends it in place and refuses recipe flags.
+    void runsAreListedAndResumed() {
+        if (!have_data()) QSKIP("MNIST not fetched");
+        QTemporaryDir dir;
+        const Run trained = cli(tiny_train(dir.path()));
+        QCOMPARE(trained.code, 0);
+        const QString run = parse(trained).object()["run"].toString();
+        QVERIFY2(run.startsWith(dir.path() + "/runs/"), qPrintable(run));
+
+        const Run listed = cli({"runs", "--out", dir.path(), "--json"});
+        QCOMPARE(listed.code, 0);
+        const auto runs = parse(listed).array();
+        QCOMPARE(runs.size(), 1);
+        const auto first = runs[0].toObject();
+        QCOMPARE(first["folder"].toString(), run);
+        QCOMPARE(first["model"].toString(), QString("Model_1"));
+        QCOMPARE(first["epochs_done"].toInt(), 1);
+        QCOMPARE(first["ended"].toString(), QString("finished"));
+        QVERIFY(first["resumable"].toBool());
+        QCOMPARE(first["recipe"].toObject()["limit_train"].toInt(), 2000);
+        QCOMPARE(first["history"].toArray().size(), 1);
+
+        const Run resumed = cli({"train", "--resume", run, "--epochs", "2", "--json"});
+        QCOMPARE(resumed.code, 0);
+        const auto report = parse(resumed).object();
+        QCOMPARE(report["run"].toString(), run);
+        QCOMPARE(report["epochs"].toArray().size(), 2);
+        QCOMPARE(report["epochs"].toArray()[0].toObject()["val_acc"].toDouble(),
+                 first["history"].toArray()[0].toObject()["val_acc"].toDouble());
+
+        QVERIFY(QDir().mkpath(dir.path() + "/runs/zz-broken"));
+        std::ofstream((dir.path() + "/runs/zz-broken/run.json").toStdString()) << "{";
+        const Run table = cli({"runs", "--out", dir.path()});
+        QCOMPARE(table.code, 0);
+        QVERIFY2(table.out.contains(" 2/2 ") && table.out.contains("finished"),
+                 table.out.constData());
+        QVERIFY2(table.out.contains("zz-broken") && table.out.contains("broken:") &&
+                     table.out.contains("run.json is corrupt"),
+                 table.out.constData());
+
+        const Run recipe = cli({"train", "--resume", run, "--epochs", "3", "--batch-size", "8"});
+        QCOMPARE(recipe.code, 2);
+        QVERIFY2(recipe.err.contains("--batch-size"), qPrintable(recipe.err));
+        const Run done = cli({"train", "--resume", run});
+        QCOMPARE(done.code, 2);
+        QVERIFY2(done.err.contains("finished all its 2 epochs"), qPrintable(done.err));
+        const Run nowhere = cli({"runs", "--out", dir.path() + "/typo"});
+        QCOMPARE(nowhere.code, 2);
+        QVERIFY2(nowhere.err.contains("typo"), qPrintable(nowhere.err));
+    }
+
     void trainEvalPredictRoundTrip() {
         if (!std::filesystem::exists(MNIST_DATA_DIR "/train-images-idx3-ubyte"))
             QSKIP("MNIST not fetched");
