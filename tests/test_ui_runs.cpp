@@ -207,6 +207,17 @@ class RunsPageTest : public QObject {
         WAIT_LISTED(page);
         QCOMPARE(page.tickedFolders(), {QString::fromStdString(augmented.folder)});
         QCOMPARE(charts->legendNames(), QStringList{QStringLiteral("b-augmented")});
+
+        // From the keyboard: the newest run is current, Space ticks it, Up and Space the one
+        // before.
+        page.setTicked(QString::fromStdString(augmented.folder), false);
+        QVERIFY(page.tickedFolders().isEmpty());
+        page.table()->setCurrentCell(page.table()->rowCount() - 1, RunsPage::Name);
+        QTest::keyClick(page.table(), Qt::Key_Space);
+        QTest::keyClick(page.table(), Qt::Key_Up);
+        QTest::keyClick(page.table(), Qt::Key_Space);
+        QCOMPARE(charts->legendNames(),
+                 (QStringList{QStringLiteral("c-other"), QStringLiteral("b-augmented")}));
     }
 
     void brokenRunIsListedGreyAndCannotBeTicked() {

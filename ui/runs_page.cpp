@@ -1,11 +1,13 @@
 #include "ui/runs_page.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QDesktopServices>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QMessageBox>
 #include <QSettings>
@@ -104,6 +106,7 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
     table_->horizontalHeader()->setSectionResizeMode(Recipe, QHeaderView::Stretch);
     table_->setContextMenuPolicy(Qt::ActionsContextMenu);
     table_->addActions({rename_, delete_, load_recipe_, open_run_folder_});
+    table_->installEventFilter(this);
     connect(table_, &QTableWidget::itemChanged, this, &RunsPage::onItemChanged);
     connect(table_, &QTableWidget::currentCellChanged, this, &RunsPage::updateActions);
 
@@ -238,6 +241,21 @@ void RunsPage::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
     // Runs a CLI wrote meanwhile show up when the tab is looked at.
     refresh();
+    // The keyboard goes to the list: arrows choose a run, Space ticks it.
+    if (!isAncestorOf(QApplication::focusWidget())) table_->setFocus();
+}
+
+bool RunsPage::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == table_ && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent*>(event)->key() == Qt::Key_Space &&
+        static_cast<QKeyEvent*>(event)->modifiers() == Qt::NoModifier) {
+        QTableWidgetItem* tick = table_->item(table_->currentRow(), Tick);
+        if (tick && (tick->flags() & Qt::ItemIsUserCheckable)) {
+            tick->setCheckState(tick->checkState() == Qt::Checked ? Qt::Unchecked : Qt::Checked);
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void RunsPage::showListing() {
@@ -262,8 +280,13 @@ void RunsPage::showListing() {
         for (int row = 0; row < table_->rowCount(); ++row) {
             fillRow(row, runs_[static_cast<std::size_t>(row)]);
         }
+        // The run that was current stays so; else the newest, ready for Space to tick it.
         const int row = current ? rowOf(QString::fromStdString(current->folder)) : -1;
-        if (row >= 0) table_->setCurrentCell(row, Name);
+        if (row >= 0) {
+            table_->setCurrentCell(row, Name);
+        } else if (!runs_.empty()) {
+            table_->setCurrentCell(table_->rowCount() - 1, Name);
+        }
     }
     table_->setVisible(!runs_.empty());
     empty_hint_->setVisible(runs_.empty());
@@ -315,7 +338,7 @@ void RunsPage::fillRow(int row, const mnist::RunRecord& run) {
     }
     tick->setFlags(tick->flags() | Qt::ItemIsUserCheckable);
     tick->setCheckState(ticked_.contains(folder) ? Qt::Checked : Qt::Unchecked);
-    tick->setToolTip(tr("Overlay this run's curves on the charts"));
+    tick->setToolTip(tr("Overlay this run's curves on the charts (Space)"));
     name->setFlags(name->flags() | Qt::ItemIsEditable);
     if (colors_.contains(folder))
         name->setData(Qt::DecorationRole, RunsCharts::runColor(colors_[folder]));

@@ -82,6 +82,8 @@ class RunsPage : public QWidget {
 
   protected:
     void showEvent(QShowEvent* event) override;
+    // Space on the table ticks or unticks the current run, whichever cell is current.
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
   private:
     struct Listing {
