@@ -4,6 +4,7 @@
 // run-epoch.
 #include <QtTest>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -226,6 +227,55 @@ class RunStoreTest : public QObject {
         }
         QVERIFY(listed[0].problem.empty());
         QCOMPARE(listed[0].folder, good.folder());
+    }
+
+    // Hostile files: every truncation of run.json and history.csv, and NaN in the history, give
+    // a broken run naming the file, never an exception or a half-read run.
+    void everyTruncationIsListedAsBroken() {
+        auto writer = mnist::RunWriter::start(options());
+        writer.update(result_of({epoch(1, 95, 1e-3), epoch(2, 96, 5e-4)}), "finished");
+        const std::string json_path = writer.folder() + "/run.json";
+        const std::string csv_path = writer.folder() + "/history.csv";
+        const std::string json = slurp(json_path), csv = slurp(csv_path);
+        const std::size_t json_end = json.rfind('}') + 1;
+        for (std::size_t n = 0; n < json.size(); ++n) {
+            spit(json_path, json.substr(0, n));
+            mnist::RunRecord run;
+            try {
+                run = mnist::read_run(writer.folder());
+            } catch (...) {
+                QFAIL(qPrintable(QString("read_run threw on run.json cut at %1").arg(n)));
+            }
+            QVERIFY2(run.problem.empty() == (n >= json_end),
+                     qPrintable(QString("cut at %1: '%2'").arg(n).arg(run.problem.c_str())));
+            if (!run.problem.empty()) {
+                QVERIFY2(run.problem.find(json_path) != std::string::npos, run.problem.c_str());
+            }
+        }
+        spit(json_path, json);
+        // A cut inside a row could leave a shorter number that still parses: only rows that end
+        // in a newline are taken, so exactly the cuts between rows read back (fewer epochs).
+        const std::size_t header_end = csv.find('\n') + 1;
+        for (std::size_t n = 0; n < csv.size(); ++n) {
+            spit(csv_path, csv.substr(0, n));
+            const auto run = mnist::read_run(writer.folder());
+            const bool whole_rows = n >= header_end && csv[n - 1] == '\n';
+            QVERIFY2(run.problem.empty() == whole_rows,
+                     qPrintable(QString("cut at %1: '%2'").arg(n).arg(run.problem.c_str())));
+            if (whole_rows) {
+                QCOMPARE(
+                    static_cast<std::size_t>(std::count(csv.begin(), csv.begin() + n, '\n') - 1),
+                    run.history.size());
+            } else {
+                QVERIFY2(run.problem.find(csv_path) != std::string::npos, run.problem.c_str());
+            }
+        }
+        std::string nan_row = csv;
+        nan_row.replace(nan_row.rfind(",96,"), 4, ",nan,");
+        spit(csv_path, nan_row);
+        const auto nan_run = mnist::read_run(writer.folder());
+        QVERIFY2(nan_run.problem.find("val_acc 'nan' is not finite") != std::string::npos,
+                 nan_run.problem.c_str());
     }
 
     void renamePersists() {

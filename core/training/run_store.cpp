@@ -134,7 +134,17 @@ double parse_number(const std::string& cell, const std::string& column) {
     if (used == 0 || used != cell.size()) {
         throw std::runtime_error(column + " '" + cell + "' is not a number");
     }
+    // Training never records NaN or infinity (it stops first), so one here is damage.
+    if (!std::isfinite(value)) throw std::runtime_error(column + " '" + cell + "' is not finite");
     return value;
+}
+
+// The next line; every line the writer wrote ends in a newline, so one without is a file cut
+// short (in mid-number, perhaps) and is refused, naming its line number.
+bool next_line(std::istream& in, std::string& line, int number) {
+    if (!std::getline(in, line)) return false;
+    if (in.eof()) throw std::runtime_error("line " + std::to_string(number) + " is cut short");
+    return true;
 }
 
 // history.csv's rows; `improved` marks each new best validation accuracy, as training did.
@@ -142,7 +152,12 @@ std::vector<EpochMetrics> read_history(const std::string& path) {
     std::ifstream in(path);
     if (!in) throw std::runtime_error(path + " is missing or unreadable");
     std::string line;
-    if (!std::getline(in, line) || line != kHistoryHeader) {
+    bool header = false;
+    try {
+        header = next_line(in, line, 1) && line == kHistoryHeader;
+    } catch (const std::exception&) {
+    }
+    if (!header) {
         throw std::runtime_error(path + " does not start with the header '" +
                                  std::string(kHistoryHeader) + "'");
     }
@@ -150,7 +165,12 @@ std::vector<EpochMetrics> read_history(const std::string& path) {
                                           "val_acc", "lr",         "seconds"};
     std::vector<EpochMetrics> history;
     double best = 0.0;
-    for (int number = 2; std::getline(in, line); ++number) {
+    for (int number = 2;; ++number) {
+        try {
+            if (!next_line(in, line, number)) break;
+        } catch (const std::exception& e) {
+            throw std::runtime_error(path + " " + e.what());
+        }
         if (line.empty()) continue;
         std::vector<std::string> cells;
         std::stringstream row(line);
@@ -162,10 +182,10 @@ std::vector<EpochMetrics> read_history(const std::string& path) {
             double v[7];
             for (int c = 0; c < 7; ++c) v[c] = parse_number(cells[c], columns[c]);
             EpochMetrics m;
-            m.epoch = static_cast<int>(v[0]);
-            if (m.epoch != static_cast<int>(history.size()) + 1 || v[0] != m.epoch) {
+            m.epoch = static_cast<int>(history.size()) + 1;
+            if (v[0] != m.epoch) {
                 throw std::runtime_error("epoch " + cells[0] + " should be " +
-                                         std::to_string(history.size() + 1));
+                                         std::to_string(m.epoch));
             }
             m.train_loss = v[1];
             m.train_acc = v[2];
