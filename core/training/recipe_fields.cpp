@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/errors.h"
+#include "core/number_text.h"
 #include "core/training/recipes.h"
 
 namespace mnist {
@@ -14,17 +15,11 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-std::string show(double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", value);
-    return text;
-}
-
 // Whole numbers as they were typed; reals as %g ("1e-05", "0.999").
 std::string shown(const FieldValue& value) {
     if (const auto* i = std::get_if<std::int64_t>(&value)) return std::to_string(*i);
     if (const auto* u = std::get_if<std::uint64_t>(&value)) return std::to_string(*u);
-    if (const auto* d = std::get_if<double>(&value)) return show(*d);
+    if (const auto* d = std::get_if<double>(&value)) return number_text(*d);
     return {};
 }
 
@@ -392,16 +387,16 @@ std::string range_problem(const RecipeField& field, const FieldValue& value) {
     std::string rule;
     if (r.bounded_above()) {
         rule = !r.min_open && !r.max_open
-                   ? "be between " + show(r.min) + " and " + show(r.max)
-                   : std::string(r.min_open ? "be above " : "be at least ") + show(r.min) +
-                         (r.max_open ? " and below " : " and at most ") + show(r.max);
+                   ? "be between " + number_text(r.min) + " and " + number_text(r.max)
+                   : std::string(r.min_open ? "be above " : "be at least ") + number_text(r.min) +
+                         (r.max_open ? " and below " : " and at most ") + number_text(r.max);
     } else if (field.kind != FieldKind::Real) {
-        rule = r.min == 0 && !r.min_open ? "not be negative" : "be at least " + show(r.min);
+        rule = r.min == 0 && !r.min_open ? "not be negative" : "be at least " + number_text(r.min);
     } else if (r.min_open && r.min == 0) {
         rule = "be a finite positive number";
     } else {
         rule = std::string("be a finite number ") + (r.min_open ? "above " : "of at least ") +
-               show(r.min);
+               number_text(r.min);
     }
     return field.name + " must " + rule + " (got " + shown(value) + ")";
 }

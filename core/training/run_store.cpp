@@ -10,6 +10,7 @@
 
 #include "core/checkpoint/atomic_file.h"
 #include "core/errors.h"
+#include "core/number_text.h"
 #include "core/training/recipe_fields.h"
 
 namespace mnist {
@@ -27,12 +28,6 @@ constexpr int kFormat = 1;
 
 std::string in_folder(const std::string& folder, const char* file) {
     return (fs::path(folder) / file).string();
-}
-
-std::string show(double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", value);
-    return text;
 }
 
 json field_to_json(const FieldValue& value) {
@@ -279,11 +274,12 @@ std::string RunRecord::recipe_summary() const {
     std::string s = o.optimizer == OptimizerKind::Adam    ? "Adam"
                     : o.optimizer == OptimizerKind::AdamW ? "AdamW"
                                                           : "SGD";
-    s += o.scheduler == SchedulerKind::OneCycle ? " max lr " + show(o.max_lr) : " lr " + show(o.lr);
+    s += o.scheduler == SchedulerKind::OneCycle ? " max lr " + number_text(o.max_lr)
+                                                : " lr " + number_text(o.lr);
     s += std::string(", ") + to_string(o.scheduler);
     s += ", batch " + std::to_string(o.batch_size);
     if (o.augment) s += ", augmented";
-    if (o.ema_decay > 0) s += ", EMA " + show(o.ema_decay);
+    if (o.ema_decay > 0) s += ", EMA " + number_text(o.ema_decay);
     return s;
 }
 

@@ -15,6 +15,7 @@
 #include "core/data/data_location.h"
 #include "core/errors.h"
 #include "core/models/model_factory.h"
+#include "core/number_text.h"
 #include "core/seeded_random.h"
 #include "core/training/divergence_watch.h"
 #include "core/training/evaluate_net.h"
@@ -32,13 +33,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// "1e+30", "nan": a value as the user typed it, not std::to_string's "1000000...000000.000000".
-std::string show(double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", value);
-    return text;
-}
-
 // Values outside these ranges make the loss NaN (or LibTorch refuse them) only after the data has
 // loaded; they are refused first, naming the value. Each field's range is in the recipe table
 // (core/training/recipe_fields.h); only the checks between two fields are written here.
@@ -49,12 +43,12 @@ void validate(const TrainOptions& o) {
     }
     if (o.optimizer == OptimizerKind::SGD && o.nesterov && !(o.momentum > 0)) {
         throw InvalidArgument("Nesterov momentum needs a momentum above 0 (got " +
-                              show(o.momentum) + ")");
+                              number_text(o.momentum) + ")");
     }
     const AugmentOptions& a = o.augmentation;
     if (a.scale_min() > a.scale_max()) {
-        throw InvalidArgument("augmentation min zoom " + show(a.scale_min()) +
-                              " is above the max zoom " + show(a.scale_max()));
+        throw InvalidArgument("augmentation min zoom " + number_text(a.scale_min()) +
+                              " is above the max zoom " + number_text(a.scale_max()));
     }
 }
 
@@ -91,9 +85,10 @@ void prepare_out_dir(const std::string& dir) {
 void check_finite(double loss, const char* what, int epoch, std::int64_t batch, double lr) {
     if (std::isfinite(loss)) return;
     throw TrainingDiverged(
-        std::string("training diverged: the ") + what + " became " + show(loss) + " in epoch " +
-        std::to_string(epoch) + (batch > 0 ? ", batch " + std::to_string(batch) : std::string()) +
-        " at learning rate " + show(lr) +
+        std::string("training diverged: the ") + what + " became " + number_text(loss) +
+        " in epoch " + std::to_string(epoch) +
+        (batch > 0 ? ", batch " + std::to_string(batch) : std::string()) + " at learning rate " +
+        number_text(lr) +
         ". Training stopped; nothing from this epoch was saved and the best checkpoint so far, "
         "if any, is kept. Try a lower learning rate (10 times lower is a good start).");
 }
