@@ -119,7 +119,8 @@ class RunsPageTest : public QObject {
             const int row = page.rowOf(QString::fromStdString(page.runs()[0].folder));
             QCOMPARE(page.table()->item(row, RunsPage::Model)->text(), QStringLiteral("Model_3"));
             QCOMPARE(page.table()->item(row, RunsPage::Epochs)->text(), QStringLiteral("3"));
-            QVERIFY(page.table()->item(row, RunsPage::BestVal)->text().startsWith("98.00 %"));
+            QCOMPARE(page.table()->item(row, RunsPage::BestVal)->text(),
+                     QStringLiteral("98.00 % (3)"));
             // Opening a folder twice, or the app's own, lists nothing twice.
             QVERIFY(page.openFolder(cli_runs));
             QVERIFY(page.openFolder(out.path()));

@@ -92,16 +92,16 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
                                        tr("Ended")});
     table_->horizontalHeaderItem(Tick)->setToolTip(tr("Tick runs to overlay their curves"));
     table_->horizontalHeaderItem(BestVal)->setToolTip(
-        tr("Best validation accuracy, and the epoch it was reached in"));
+        tr("Best validation accuracy, and (in brackets) the epoch it was reached in"));
     table_->horizontalHeaderItem(FinalVal)->setToolTip(
         tr("Validation accuracy after the last epoch"));
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
     table_->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
     table_->verticalHeader()->hide();
-    table_->setWordWrap(false);
-    // A recipe's summary ends with what tells runs apart ("…, augmented"); keep both ends.
-    table_->setTextElideMode(Qt::ElideMiddle);
+    // A recipe wraps rather than lose its tail: what tells runs apart ("augmented") is often there.
+    table_->setWordWrap(true);
+    table_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setSectionResizeMode(Recipe, QHeaderView::Stretch);
     table_->setContextMenuPolicy(Qt::ActionsContextMenu);
@@ -290,6 +290,9 @@ void RunsPage::showListing() {
     }
     table_->setVisible(!runs_.empty());
     empty_hint_->setVisible(runs_.empty());
+    // Hiding the empty table sent the focus on to the tool bar; the list takes it back.
+    QWidget* focus = QApplication::focusWidget();
+    if (!runs_.empty() && isVisible() && (!focus || isAncestorOf(focus))) table_->setFocus();
 
     const QStringList folders = runsFolders();
     QStringList shown;
@@ -350,7 +353,7 @@ void RunsPage::fillRow(int row, const mnist::RunRecord& run) {
     cell(Recipe, QString::fromStdString(run.recipe_summary()))
         ->setToolTip(QString::fromStdString(run.recipe_summary()));
     cell(BestVal, run.best_epoch > 0
-                      ? tr("%1 (epoch %2)").arg(percent(run.best_val_acc)).arg(run.best_epoch)
+                      ? tr("%1 (%2)").arg(percent(run.best_val_acc)).arg(run.best_epoch)
                       : QStringLiteral("–"));
     cell(FinalVal, run.history.empty() ? QStringLiteral("–") : percent(run.final_val_acc()));
     const int done = static_cast<int>(run.history.size());
@@ -537,7 +540,11 @@ void RunsPage::chooseFolder() {
         this, tr("Open runs folder (mnist-cli's --out)"), QDir::homePath());
     if (dir.isEmpty()) return;
     QString error;
-    if (!openFolder(dir, &error)) Q_EMIT errorOccurred(tr("No runs there"), error);
+    if (!openFolder(dir, &error)) {
+        Q_EMIT errorOccurred(tr("No runs there"), error);
+        return;
+    }
+    table_->setFocus();  // ready for Space to tick the newest run
 }
 
 void RunsPage::renameCurrent() {
