@@ -217,6 +217,33 @@ class ResumeTest : public QObject {
         QCOMPARE(again.epochs.back().lr, 2.5e-4);
     }
 
+    // A training that throws is kept as a failed run with the message, and resumes from its last
+    // good epoch with a saner rate: what changing the rate while paused is for.
+    void failedRunIsRecordedAndResumable() {
+        mnist::TrainOptions o = slice(out("failed"), 1);
+        o.scheduler = mnist::SchedulerKind::None;
+        o.ema_decay = 0.0;
+        const auto first = mnist::train(o);
+        mnist::ResumeChanges wild;
+        wild.epochs = 2;
+        wild.lr = 1e30;
+        QVERIFY_THROWS_EXCEPTION(mnist::TrainingDiverged,
+                                 mnist::resume_training(first.run_folder, wild));
+        const auto failed = mnist::read_run(first.run_folder);
+        QCOMPARE(failed.ended, std::string("failed"));
+        QVERIFY2(failed.failure.find("diverged") != std::string::npos, failed.failure.c_str());
+        QCOMPARE(failed.history.size(), std::size_t{1});
+
+        mnist::ResumeChanges calm;
+        calm.epochs = 2;
+        calm.lr = 1e-3;
+        const auto resumed = mnist::resume_training(first.run_folder, calm);
+        QCOMPARE(resumed.epochs.size(), std::size_t{2});
+        const auto back = mnist::read_run(first.run_folder);
+        QCOMPARE(back.ended, std::string("finished"));
+        QVERIFY(back.failure.empty());
+    }
+
     void refusedChangesSayWhy() {
         mnist::TrainOptions o = slice(out("onecycle"), 1);
         o.scheduler = mnist::SchedulerKind::OneCycle;
