@@ -2,12 +2,16 @@
 // slice of real MNIST fills the charts and writes a checkpoint, Stop lands within a second and
 // keeps a loadable checkpoint, batch updates are throttled, closing the window mid-run stops the
 // worker first, and errors from train() arrive as a signal and a message, never a crash.
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLineSeries>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -20,6 +24,7 @@
 #include "ui/main_window.h"
 #include "ui/model_panel.h"
 #include "ui/prediction_panel.h"
+#include "ui/resume_bar.h"
 #include "ui/training_charts.h"
 #include "ui/training_controller.h"
 #include "ui/training_page.h"
@@ -168,6 +173,145 @@ class TrainingTest : public QObject {
         QCOMPARE(static_cast<int>(w.trainingPage()->history().size()), 2);
         QVERIFY(w.trainingPage()->log()->toPlainText().contains(
             QStringLiteral("Stopped early: no better validation accuracy for 1 epoch;")));
+    }
+
+    // Pause mid-run, change the learning rate, train one epoch more and Resume: the run goes on
+    // from its last finished epoch in the same charts and log, epoch numbers continuing, the
+    // resumed epochs trained with the new learning rate. A constant schedule, so the rate shown
+    // is the one set.
+    void pauseChangeLearningRateAndResume() {
+        QTemporaryDir out;
+        MainWindow w;
+        configure(w, out.path(), 3, 6400, 300, 32);
+        mnist::TrainOptions o = w.modelPanel()->options();
+        o.scheduler = mnist::SchedulerKind::None;
+        o.lr = 0.001;
+        w.modelPanel()->setOptions(o);
+        TrainingController* controller = w.trainingController();
+        QSignalSpy finished(controller, &TrainingController::finished);
+        QSignalSpy failed(controller, &TrainingController::failed);
+        QSignalSpy epochs(controller, &TrainingController::epochFinished);
+        QSignalSpy batches(controller, &TrainingController::batchProgress);
+        mnist::ui::ResumeBar* bar = w.trainingPage()->resumeBar();
+        QVERIFY(bar->isHidden());
+        QVERIFY(!w.pauseAction()->isEnabled());
+
+        QVERIFY(w.startTraining());
+        QVERIFY(w.pauseAction()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(epochs.count() == 1, 180000);
+        QTRY_VERIFY_WITH_TIMEOUT(batches.last().at(0).value<mnist::BatchProgress>().epoch == 2,
+                                 60000);
+        QVERIFY(w.pauseTraining());
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() + failed.count() == 1, 60000);
+        QCOMPARE(failed.count(), 0);
+        const auto paused = finished.at(0).at(0).value<mnist::TrainResult>();
+        QVERIFY(paused.stopped);
+        const int done = static_cast<int>(paused.epochs.size());  // 1, or 2 if it landed late
+        QVERIFY(done >= 1 && done < 3);
+        QVERIFY(!bar->isHidden());
+        QCOMPARE(bar->runFolder(), QString::fromStdString(paused.run_folder));
+        QVERIFY(bar->learningRateField()->isEnabled());
+        QCOMPARE(bar->learningRateField()->value(), 0.001);
+
+        bar->learningRateField()->setValue(0.0004);
+        bar->extendField()->setValue(1);
+        bar->resumeButton()->click();
+        QVERIFY(controller->isRunning());
+        QVERIFY(bar->isHidden());
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() + failed.count() == 2, 180000);
+        QCOMPARE(failed.count(), 0);
+        const auto resumed = finished.at(1).at(0).value<mnist::TrainResult>();
+        QCOMPARE(QString::fromStdString(resumed.ended), QStringLiteral("finished"));
+        QCOMPARE(resumed.start.first_epoch, done + 1);
+        QCOMPARE(static_cast<int>(resumed.epochs.size()), 4);
+
+        // The page's history and charts went on: epochs 1..4, nothing cleared or repeated.
+        const auto& history = w.trainingPage()->history();
+        QCOMPARE(static_cast<int>(history.size()), 4);
+        for (int e = 0; e < 4; ++e) {
+            QCOMPARE(history[e].epoch, e + 1);
+            QCOMPARE(w.charts()->valAccuracySeries()->at(e).x(), e + 1.0);
+            QCOMPARE(history[e].lr, e < done ? 0.001 : 0.0004);
+        }
+        QCOMPARE(history[0].val_acc, paused.epochs[0].val_acc);
+        // The learning-rate chart kept the finished epochs and steps down where the run resumed;
+        // the paused epoch's first batches, trained again, are drawn once.
+        const QList<QPointF> lr = w.charts()->learningRateSeries()->points();
+        QVERIFY(lr.size() > 2 && lr.first().x() <= done && lr.last().x() > done);
+        for (int i = 0; i < lr.size(); ++i) {
+            QVERIFY(i == 0 || lr[i].x() >= lr[i - 1].x());
+            QCOMPARE(lr[i].y(), lr[i].x() <= done ? 0.001 : 0.0004);
+        }
+        QVERIFY(w.trainingPage()->log()->toPlainText().contains(
+            QStringLiteral("resuming at epoch %1 of 4, learning rate 4.0e-04").arg(done + 1)));
+        // Finished: nothing is left to resume.
+        QVERIFY(bar->isHidden());
+        QVERIFY(!QSettings().contains(QStringLiteral("training/pausedRun")));
+    }
+
+    // A paused run survives a restart: the next window shows its epochs and offers Resume, which
+    // trains the epochs left.
+    void pausedRunCanBeResumedAfterARestart() {
+        QTemporaryDir out;
+        QString folder;
+        int done = 0;
+        {
+            MainWindow w;
+            configure(w, out.path(), 3, 6400, 300, 32);
+            QSignalSpy finished(w.trainingController(), &TrainingController::finished);
+            QSignalSpy epochs(w.trainingController(), &TrainingController::epochFinished);
+            QVERIFY(w.startTraining());
+            QTRY_VERIFY_WITH_TIMEOUT(epochs.count() == 1, 180000);
+            QVERIFY(w.pauseTraining());
+            QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+            const auto paused = finished.at(0).at(0).value<mnist::TrainResult>();
+            folder = QString::fromStdString(paused.run_folder);
+            done = static_cast<int>(paused.epochs.size());
+            QVERIFY(done >= 1 && done < 3);
+        }
+        MainWindow w;
+        mnist::ui::ResumeBar* bar = w.trainingPage()->resumeBar();
+        QVERIFY(!bar->isHidden());
+        QCOMPARE(bar->runFolder(), folder);
+        QCOMPARE(static_cast<int>(w.trainingPage()->history().size()), done);
+        QCOMPARE(w.charts()->valAccuracySeries()->count(), done);
+        // Model_1's plateau schedule takes a new rate; nothing changed, nothing is asked for.
+        QVERIFY(bar->learningRateField()->isEnabled());
+        QVERIFY(!bar->changes().lr && !bar->changes().epochs);
+
+        QSignalSpy finished(w.trainingController(), &TrainingController::finished);
+        QSignalSpy failed(w.trainingController(), &TrainingController::failed);
+        QVERIFY(w.resumeTraining());
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() + failed.count() == 1, 180000);
+        QCOMPARE(failed.count(), 0);
+        const auto resumed = finished.at(0).at(0).value<mnist::TrainResult>();
+        QCOMPARE(QString::fromStdString(resumed.run_folder), folder);
+        QCOMPARE(static_cast<int>(resumed.epochs.size()), 3);
+        QCOMPARE(static_cast<int>(w.trainingPage()->history().size()), 3);
+        for (int e = 0; e < 3; ++e) QCOMPARE(w.trainingPage()->history()[e].epoch, e + 1);
+        QVERIFY(!QSettings().contains(QStringLiteral("training/pausedRun")));
+    }
+
+    // OneCycle sets its own rate and is laid out over its epochs: the bar says so and asks for
+    // neither.
+    void oneCycleRunOffersResumeWithoutChanges() {
+        mnist::RunRecord run;
+        run.folder = "/tmp/runs/x";
+        run.model = "Model_3";
+        run.options = mnist::recommended_options("Model_3");
+        QCOMPARE(run.options.scheduler, mnist::SchedulerKind::OneCycle);
+        mnist::EpochMetrics m;
+        m.epoch = 2;
+        m.lr = 0.01;
+        run.history = {m};
+        mnist::ui::ResumeBar bar;
+        bar.showRun(run);
+        QVERIFY(!bar.learningRateField()->isEnabled());
+        QVERIFY(bar.learningRateField()->toolTip().contains(QStringLiteral("OneCycle")));
+        QVERIFY(!bar.extendField()->isEnabled());
+        bar.learningRateField()->setValue(0.005);
+        QVERIFY(!bar.changes().lr);
+        QVERIFY(!bar.changes().epochs);
     }
 
     void stopMidEpochIsQuickAndKeepsCheckpoint() {

@@ -29,6 +29,7 @@
 #include "core/checkpoint/checkpoint_meta.h"
 #include "core/compute_device.h"
 #include "core/data/data_location.h"
+#include "core/training/run_store.h"
 #include "ui/cross_validation_dialog.h"
 #include "ui/draw_predict_page.h"
 #include "ui/drawing_canvas.h"
@@ -37,6 +38,7 @@
 #include "ui/model_panel.h"
 #include "ui/prediction_panel.h"
 #include "ui/presentation_mode.h"
+#include "ui/resume_bar.h"
 #include "ui/runs_charts.h"
 #include "ui/runs_page.h"
 #include "ui/training_charts.h"
@@ -47,6 +49,7 @@ namespace mnist::ui {
 namespace {
 
 const QString kDataDirKey = QStringLiteral("data/dir");
+const QString kPausedRunKey = QStringLiteral("training/pausedRun");  // its run folder
 constexpr int kStatusMs = 8000;
 
 }  // namespace
@@ -63,8 +66,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setMinimumWidth(340);
 
-    training_page_ = new TrainingPage(
-        {start_, stop_, save_charts_, save_history_, open_output_folder_, choose_data_folder_});
+    training_page_ = new TrainingPage({start_, stop_, save_charts_, save_history_,
+                                       open_output_folder_, choose_data_folder_, pause_});
     draw_page_ = new DrawPredictPage({clear_canvas_, open_image_, load_checkpoint_});
     // Delete clears the canvas only while the Draw & Predict tab has the focus.
     clear_canvas_->setShortcutContext(Qt::WidgetWithChildrenShortcut);
@@ -117,6 +120,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             &TrainingPage::showEpoch);
     connect(controller_, &TrainingController::finished, this, &MainWindow::onFinished);
     connect(controller_, &TrainingController::failed, this, &MainWindow::onFailed);
+    connect(training_page_->resumeBar(), &ResumeBar::resumeRequested, this,
+            &MainWindow::resumeTraining);
     connect(predictionPanel(), &PredictionPanel::errorOccurred, this, &MainWindow::showError);
     // The Inside tab explains what the canvas holds, with the canvas's checkpoint.
     connect(predictionPanel(), &PredictionPanel::checkpointChanged, this,
@@ -144,6 +149,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     model_panel_->setDataDir(data_dir_);
     inside_page_->setDataDir(data_dir_);
     loadInitialCheckpoint();
+    offerPausedRun();
     quiet_errors_ = false;
     updateActions();
 }
@@ -176,6 +182,13 @@ void MainWindow::createActions() {
     stop_->setToolTip(
         tr("Stop after the current batch, keeping the best checkpoint so far (Esc or Ctrl+.)"));
     connect(stop_, &QAction::triggered, this, &MainWindow::stopTraining);
+
+    pause_ = new QAction(s->standardIcon(QStyle::SP_MediaPause), tr("&Pause"), this);
+    pause_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    pause_->setToolTip(
+        tr("Pause after the current batch; Resume goes on from the last finished "
+           "epoch, with a new learning rate or more epochs if you like (Ctrl+P)"));
+    connect(pause_, &QAction::triggered, this, &MainWindow::pauseTraining);
 
     open_image_ =
         new QAction(s->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open image…"), this);
@@ -237,6 +250,7 @@ void MainWindow::createMenus() {
 
     QMenu* training = menuBar()->addMenu(tr("&Training"));
     training->addAction(start_);
+    training->addAction(pause_);
     training->addAction(stop_);
     training->addSeparator();
     // k-fold cross-validation of the panel's recipe, in its own dialog and worker.
@@ -409,11 +423,62 @@ bool MainWindow::startTraining() {
     options.limit_test = limit_test_;
     QDir().mkpath(output_dir_);
     model_panel_->saveSettings();
+    forgetPausedRun();  // a new run takes the paused one's place on the page
     training_page_->showStarting(model_panel_->currentModel(), options.epochs);
     tabs_->setCurrentWidget(training_page_);
     statusBar()->showMessage(
         tr("Loading MNIST and starting %1…").arg(model_panel_->currentModel()));
     return controller_->start(options);
+}
+
+bool MainWindow::pauseTraining() {
+    if (!controller_->isRunning()) return false;
+    pausing_ = true;
+    controller_->requestStop();
+    stop_->setEnabled(false);
+    pause_->setEnabled(false);
+    statusBar()->showMessage(tr("Pausing after the current batch…"));
+    return true;
+}
+
+bool MainWindow::resumeTraining() {
+    const QString folder = training_page_->resumeBar()->runFolder();
+    if (controller_->isRunning() || folder.isEmpty()) return false;
+    const mnist::ResumeChanges changes = training_page_->resumeBar()->changes();
+    mnist::RunRecord run;
+    try {
+        mnist::check_resume(folder.toStdString(), changes);  // quick: before the data loads
+        run = mnist::read_run(folder.toStdString());
+    } catch (const std::exception& e) {
+        showError(tr("Cannot resume"), QString::fromStdString(e.what()));
+        return false;
+    }
+    const int first_epoch = run.history.empty() ? 1 : run.history.back().epoch + 1;
+    training_page_->showResuming(QString::fromStdString(run.model), first_epoch,
+                                 changes.epochs.value_or(run.options.epochs), changes);
+    tabs_->setCurrentWidget(training_page_);
+    statusBar()->showMessage(
+        tr("Resuming %1 at epoch %2…").arg(QString::fromStdString(run.model)).arg(first_epoch));
+    pausing_ = false;
+    return controller_->resume(folder, changes);
+}
+
+void MainWindow::offerPausedRun() {
+    const QString folder = QSettings().value(kPausedRunKey).toString();
+    if (folder.isEmpty() || controller_->isRunning()) return;
+    try {
+        mnist::check_resume(folder.toStdString());  // it still has its state.pt and epochs to go
+    } catch (const std::exception&) {
+        forgetPausedRun();
+        return;
+    }
+    const mnist::RunRecord run = mnist::read_run(folder.toStdString());
+    training_page_->showPaused(run, training_page_->history().empty());
+}
+
+void MainWindow::forgetPausedRun() {
+    QSettings().remove(kPausedRunKey);
+    training_page_->hidePaused();
 }
 
 void MainWindow::stopTraining() {
@@ -426,7 +491,10 @@ void MainWindow::stopTraining() {
 void MainWindow::onRunningChanged(bool running) {
     model_panel_->setEditable(!running);
     updateActions();
-    if (running) stop_->setEnabled(true);
+    if (running) {
+        stop_->setEnabled(true);
+        pause_->setEnabled(true);
+    }
 }
 
 void MainWindow::showBatchStatus(const mnist::BatchProgress& p) {
@@ -443,6 +511,13 @@ void MainWindow::showBatchStatus(const mnist::BatchProgress& p) {
 void MainWindow::onFinished(const mnist::TrainResult& result) {
     if (closing_) return;
     training_page_->showFinished(result);
+    if (pausing_ && result.stopped && !result.run_folder.empty()) {
+        QSettings().setValue(kPausedRunKey, QString::fromStdString(result.run_folder));
+        offerPausedRun();
+    } else {
+        forgetPausedRun();
+    }
+    pausing_ = false;
     if (result.checkpoint.empty()) {
         statusBar()->showMessage(
             tr("Training stopped before the first epoch ended; no checkpoint written"));
@@ -462,6 +537,9 @@ void MainWindow::onFinished(const mnist::TrainResult& result) {
 void MainWindow::onFailed(const QString& message) {
     if (closing_) return;
     training_page_->showFailed(message);
+    // A resume that failed leaves its run paused (its state.pt is untouched): offer it again.
+    pausing_ = false;
+    offerPausedRun();
     showError(tr("Training failed"), message);
 }
 
@@ -521,6 +599,7 @@ void MainWindow::updateActions() {
     const bool running = controller_->isRunning();
     start_->setEnabled(!running && !data_dir_.isEmpty());
     stop_->setEnabled(running);
+    pause_->setEnabled(running);
 }
 
 void MainWindow::chooseCheckpoint() {

@@ -48,6 +48,7 @@ class MainWindow : public QMainWindow {
     QTabWidget* tabs() const { return tabs_; }
     QAction* startAction() const { return start_; }
     QAction* stopAction() const { return stop_; }
+    QAction* pauseAction() const { return pause_; }
     // View > Presentation mode (F11) and Help > Guided demo.
     PresentationMode* presentationMode() const { return presentation_; }
     GuidedDemo* guidedDemo() const { return demo_; }
@@ -73,6 +74,10 @@ class MainWindow : public QMainWindow {
   public Q_SLOTS:
     bool startTraining();
     void stopTraining();
+    // Pause stops like Stop and then offers Resume (also after a restart: the run's folder is
+    // remembered); Resume continues it with the Training page's new learning rate and epochs.
+    bool pauseTraining();
+    bool resumeTraining();
     // Uses the checkpoint for drawing; a wrong file is reported and the previous one stays.
     bool loadCheckpoint(const QString& path);
     bool openImage(const QString& path);
@@ -99,6 +104,9 @@ class MainWindow : public QMainWindow {
     void showBatchStatus(const mnist::BatchProgress& p);
     void onFinished(const mnist::TrainResult& result);
     void onFailed(const QString& message);
+    // Offers Resume for the paused run remembered in the settings, if it can still go on.
+    void offerPausedRun();
+    void forgetPausedRun();
     void connectRunsPage();
     void chooseCheckpoint();
     void chooseImage();
@@ -122,6 +130,7 @@ class MainWindow : public QMainWindow {
 
     QAction* start_ = nullptr;
     QAction* stop_ = nullptr;
+    QAction* pause_ = nullptr;
     QAction* open_image_ = nullptr;
     QAction* load_checkpoint_ = nullptr;
     QAction* clear_canvas_ = nullptr;
@@ -136,6 +145,7 @@ class MainWindow : public QMainWindow {
     std::int64_t limit_train_ = 0;
     std::int64_t limit_test_ = 0;
     bool closing_ = false;       // results arriving after close are ignored
+    bool pausing_ = false;       // the run under way was paused, not stopped
     bool quiet_errors_ = false;  // at start-up, problems go to the status bar, not dialogs
 };
 

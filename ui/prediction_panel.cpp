@@ -144,6 +144,7 @@ PredictionPanel::PredictionPanel(QWidget* parent) : QWidget(parent) {
     checkpoint_layout->addWidget(checkpoint_);
     checkpoint_layout->addWidget(checkpoint_row_);
     checkpoint_layout->addWidget(makeEnsembleControls());
+    row->addStretch(1);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -173,8 +174,9 @@ QWidget* PredictionPanel::makeEnsembleControls() {
     remove_member_ = new QPushButton(tr("Remove"));
     remove_member_->setToolTip(tr("Take the selected checkpoint out of the ensemble"));
     use_single_ = new QPushButton(tr("Use single checkpoint"));
+    // "Add to ensemble…" sits beside "Load checkpoint…" (setLoadCheckpointAction puts that first).
+    static_cast<QHBoxLayout*>(checkpoint_row_->layout())->addWidget(add);
     auto* buttons = new QHBoxLayout;
-    buttons->addWidget(add);
     buttons->addWidget(remove_member_);
     buttons->addWidget(use_single_);
     buttons->addStretch(1);
@@ -235,8 +237,7 @@ void PredictionPanel::setLoadCheckpointAction(QAction* action) {
     auto* button = new QToolButton;
     button->setDefaultAction(action);
     button->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    static_cast<QHBoxLayout*>(checkpoint_row_->layout())->addWidget(button);
-    static_cast<QHBoxLayout*>(checkpoint_row_->layout())->addStretch(1);
+    static_cast<QHBoxLayout*>(checkpoint_row_->layout())->insertWidget(0, button);
 }
 
 QString PredictionPanel::checkpointPath() const {

@@ -293,13 +293,7 @@ void TrainingCharts::reset(int epochs) {
     clearRunning(running_loss_);
     clearRunning(running_acc_);
     running_epoch_ = 0;
-    epochs_ = std::max(1, epochs);
-    for (auto [chart, x] : {std::pair{loss_chart_, loss_x_}, std::pair{acc_chart_, acc_x_},
-                            std::pair{lr_chart_, lr_x_}}) {
-        // A little room past the last epoch so its point marker is not cut in half.
-        x->setRange(0, epochs_ + 0.15);
-        fitEpochTicks(chart, x);
-    }
+    setEpochs(epochs);
     loss_range_ = {};
     acc_range_ = {};
     past_first_epoch_ = false;
@@ -307,6 +301,26 @@ void TrainingCharts::reset(int epochs) {
     loss_y_->setRange(0, 2.5);
     acc_y_->setRange(0, 100);
     lr_axis_->setRange(1e-4, 1e-1);
+}
+
+void TrainingCharts::setEpochs(int epochs) {
+    epochs_ = std::max(1, epochs);
+    for (auto [chart, x] : {std::pair{loss_chart_, loss_x_}, std::pair{acc_chart_, acc_x_},
+                            std::pair{lr_chart_, lr_x_}}) {
+        // A little room past the last epoch so its point marker is not cut in half.
+        x->setRange(0, epochs_ + 0.15);
+        fitEpochTicks(chart, x);
+    }
+}
+
+void TrainingCharts::rewindTo(int epoch) {
+    while (lr_->count() > 0 && lr_->at(lr_->count() - 1).x() > epoch) lr_->remove(lr_->count() - 1);
+    if (running_epoch_ > epoch) {
+        // The abandoned epoch's segment, emptied, is the one its retraining fills again.
+        running_loss_.back()->clear();
+        running_acc_.back()->clear();
+        running_epoch_ = epoch;
+    }
 }
 
 void TrainingCharts::addBatch(const mnist::BatchProgress& p) {

@@ -32,6 +32,11 @@ class TrainingCharts : public QWidget {
 
     // Empties every series and sets the epoch axis for a new run.
     void reset(int epochs);
+    // Keeps every series and sets the epoch axis for `epochs` (a resumed run trained longer).
+    void setEpochs(int epochs);
+    // Drops the running values past `epoch`: a paused run resumes from its last finished epoch,
+    // and the part of the next one it had trained is trained again.
+    void rewindTo(int epoch);
     // Running (per-batch, throttled) values: train loss/accuracy and the learning rate.
     void addBatch(const mnist::BatchProgress& progress);
     // The exact per-epoch points: train and validation loss and accuracy.

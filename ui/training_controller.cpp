@@ -6,6 +6,7 @@
 #include <chrono>
 #include <exception>
 
+#include "core/training/run_store.h"
 #include "core/training/trainer.h"
 
 namespace mnist::ui {
@@ -64,16 +65,36 @@ bool TrainingController::isRunning() const {
 bool TrainingController::start(const mnist::TrainOptions& options) {
     if (running_) return false;
     options_ = options;
+    return launch([options](mnist::TrainObserver* observer, const std::atomic<bool>* stop) {
+        return mnist::train(options, observer, stop);
+    });
+}
+
+bool TrainingController::resume(const QString& run_folder, const mnist::ResumeChanges& changes) {
+    if (running_) return false;
+    // What the run trains with, for whoever asks options() meanwhile; core checks it again.
+    const mnist::RunRecord run = mnist::read_run(run_folder.toStdString());
+    if (run.problem.empty()) {
+        options_ = run.options;
+        if (changes.epochs) options_.epochs = *changes.epochs;
+    }
+    const std::string folder = run_folder.toStdString();
+    return launch([folder, changes](mnist::TrainObserver* observer, const std::atomic<bool>* stop) {
+        return mnist::resume_training(folder, changes, observer, stop);
+    });
+}
+
+bool TrainingController::launch(Job job) {
     stop_ = false;
     observer_->reset();
     running_ = true;
     Q_EMIT runningChanged(true);
-    watcher_.setFuture(QtConcurrent::run([options, observer = observer_.get(), stop = &stop_] {
+    watcher_.setFuture(QtConcurrent::run([job, observer = observer_.get(), stop = &stop_] {
         Outcome outcome;
         // Everything train() throws becomes a message: an exception escaping a worker would
         // take the whole application down.
         try {
-            outcome.result = mnist::train(options, observer, stop);
+            outcome.result = job(observer, stop);
         } catch (const std::exception& e) {
             outcome.error = QString::fromStdString(e.what());
         } catch (...) {

@@ -1,15 +1,17 @@
 #pragma once
-// Runs mnist::train() on a worker thread and reports back as signals in the GUI thread. The worker
-// never touches a widget: core's observer callbacks are turned into queued signals here, with
-// per-batch progress throttled to a few updates per second.
+// Runs mnist::train() (or resume_training()) on a worker thread and reports back as signals in the
+// GUI thread. The worker never touches a widget: core's observer callbacks are turned into queued
+// signals here, with per-batch progress throttled to a few updates per second.
 #include <QFutureWatcher>
 #include <QObject>
 #include <QString>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "core/training/train_options.h"
+#include "core/training/trainer.h"
 #include "ui/training_metric_types.h"
 
 namespace mnist::ui {
@@ -34,6 +36,10 @@ class TrainingController : public QObject {
   public Q_SLOTS:
     // Starts a run unless one is already going; returns whether it started.
     bool start(const mnist::TrainOptions& options);
+    // Continues the paused run in `run_folder` (core's resume_training) with `changes`, unless a
+    // run is going; returns whether it started. Its epochs are reported with their own numbers,
+    // after the ones it had finished.
+    bool resume(const QString& run_folder, const mnist::ResumeChanges& changes);
     // Asks the worker to stop; it notices before its next batch and finished() follows.
     void requestStop();
     // Blocks until the worker has returned (used when the window closes). The finished/failed
@@ -58,6 +64,8 @@ class TrainingController : public QObject {
     };
     class QueuedObserver;
 
+    using Job = std::function<mnist::TrainResult(mnist::TrainObserver*, const std::atomic<bool>*)>;
+    bool launch(Job job);
     void onWorkerFinished();
 
     mnist::TrainOptions options_;

@@ -18,6 +18,7 @@
 
 #include "core/training/history_csv.h"
 #include "ui/number_format.h"
+#include "ui/resume_bar.h"
 #include "ui/training_charts.h"
 
 namespace mnist::ui {
@@ -51,6 +52,8 @@ TrainingPage::TrainingPage(const TrainingPageActions& actions, QWidget* parent) 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
     layout->addWidget(run_info_);
+    resume_bar_ = new ResumeBar;
+    layout->addWidget(resume_bar_);
     layout->addWidget(makeDataMissingBanner(actions));
     layout->addLayout(makeFolders(actions));
     layout->addWidget(charts_, 1);
@@ -93,6 +96,12 @@ QLayout* TrainingPage::makeControls(const TrainingPageActions& actions) {
 
     auto* top = new QHBoxLayout;
     top->addWidget(start);
+    if (actions.pause) {
+        auto* pause = buttonFor(actions.pause);
+        pause->setFont(big);
+        pause->setMinimumHeight(start->minimumHeight());
+        top->addWidget(pause);
+    }
     top->addWidget(stop);
     top->addSpacing(8);
     top->addLayout(progress, 1);
@@ -260,6 +269,54 @@ void TrainingPage::showFinished(const mnist::TrainResult& r) {
               : tr("%1: %2").arg(r.stopped ? tr("Stopped") : tr("Finished"), best);
     run_info_->setText(summary);
     appendLog(QStringLiteral("— ") + summary + QStringLiteral(" —"));
+}
+
+void TrainingPage::showPaused(const mnist::RunRecord& run, bool restore) {
+    if (restore) {
+        const QString model = QString::fromStdString(run.model);
+        showStarting(model, run.options.epochs);
+        for (const auto& m : run.history) {
+            // The epoch's last batch, as the live charts drew it: its running mean is the
+            // epoch's training loss and accuracy, and its learning rate the epoch's.
+            mnist::BatchProgress end;
+            end.epoch = m.epoch;
+            end.epochs = run.options.epochs;
+            end.batch = end.batches = 1;
+            end.running_loss = m.train_loss;
+            end.running_acc = m.train_acc;
+            end.lr = m.lr;
+            charts_->addBatch(end);
+            showEpoch(m);
+        }
+        const int done = run.history.empty() ? 0 : run.history.back().epoch;
+        run_info_->setText(
+            tr("%1 was paused after epoch %2; Resume goes on from there.").arg(model).arg(done));
+        run_bar_->setRange(0, run.options.epochs);
+        run_bar_->setValue(done);
+        epoch_label_->setText(tr("Epoch %1/%2").arg(done).arg(run.options.epochs));
+    } else {
+        appendLog(tr("— paused; Resume goes on from the last finished epoch —"));
+    }
+    speed_->setText(tr("paused"));
+    resume_bar_->showRun(run);
+}
+
+void TrainingPage::hidePaused() {
+    resume_bar_->hide();
+}
+
+void TrainingPage::showResuming(const QString& model, int first_epoch, int epochs,
+                                const mnist::ResumeChanges& changes) {
+    resume_bar_->hide();
+    epochs_ = epochs;
+    charts_->rewindTo(first_epoch - 1);
+    charts_->setEpochs(epochs);
+    speed_->setText(tr("loading data…"));
+    epoch_label_->setText(tr("Epoch %1/%2").arg(first_epoch).arg(epochs));
+    run_info_->setText(tr("Resuming %1 at epoch %2…").arg(model).arg(first_epoch));
+    QString what = tr("— resuming at epoch %1 of %2").arg(first_epoch).arg(epochs);
+    if (changes.lr) what += tr(", learning rate %1").arg(*changes.lr, 0, 'e', 1);
+    appendLog(what + QStringLiteral(" —"));
 }
 
 void TrainingPage::showFailed(const QString& message) {

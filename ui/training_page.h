@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "core/training/run_store.h"
 #include "core/training/trainer.h"
 #include "core/training/training_metrics.h"
 
@@ -19,6 +20,7 @@ class QProgressBar;
 
 namespace mnist::ui {
 
+class ResumeBar;
 class TrainingCharts;
 
 struct TrainingPageActions {
@@ -28,6 +30,7 @@ struct TrainingPageActions {
     QAction* save_history = nullptr;
     QAction* open_output_folder = nullptr;
     QAction* choose_data_folder = nullptr;
+    QAction* pause = nullptr;  // optional: a Pause button beside Stop
 };
 
 class TrainingPage : public QWidget {
@@ -39,6 +42,8 @@ class TrainingPage : public QWidget {
     QPlainTextEdit* log() const { return log_; }
     QProgressBar* epochProgress() const { return epoch_bar_; }
     QProgressBar* runProgress() const { return run_bar_; }
+    // Shown while a paused run can be resumed (showPaused), hidden otherwise.
+    ResumeBar* resumeBar() const { return resume_bar_; }
     bool isDataMissingShown() const;
     // The per-epoch metrics of the run shown (the current or the last one).
     const std::vector<mnist::EpochMetrics>& history() const { return history_; }
@@ -60,6 +65,13 @@ class TrainingPage : public QWidget {
     void showEpoch(const mnist::EpochMetrics& metrics);
     void showFinished(const mnist::TrainResult& result);
     void showFailed(const QString& message);
+    // A paused run: offers Resume with its learning rate and more epochs. `restore` puts its
+    // history into the charts and the log first (the app was restarted since it paused).
+    void showPaused(const mnist::RunRecord& run, bool restore);
+    void hidePaused();
+    // The paused run goes on: the charts keep its epochs and make room for `epochs` in all.
+    void showResuming(const QString& model, int first_epoch, int epochs,
+                      const mnist::ResumeChanges& changes);
 
   private:
     // The parts of the page, top to bottom: Start/Stop with the progress bars and speed, the
@@ -79,6 +91,7 @@ class TrainingPage : public QWidget {
     QProgressBar* run_bar_ = nullptr;
     QLabel* speed_ = nullptr;
     QFrame* data_missing_ = nullptr;
+    ResumeBar* resume_bar_ = nullptr;
     QLabel* data_problem_ = nullptr;
     QLabel* output_dir_ = nullptr;
     QLabel* data_dir_ = nullptr;
