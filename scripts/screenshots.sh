@@ -10,6 +10,7 @@
 #   inside_mistakes.png                 the Inside tab: the test set's confusion matrix and mistakes
 #   photo_predict.png                   a phone-like photo opened with "Open image…" and the
 #                                       28x28 the model sees (mnist-cli drawn-eval --style photo)
+#   runs_compare.png                    the Runs tab: Model_3 without and with augmentation overlaid
 #   training_in_progress.png            Model_3 training, curves moving (a short run on a slice)
 #   training_in_progress_1920x1080.png  the same in a larger window
 #   presentation_training_1920x1080.png the same in presentation mode (F11)
@@ -233,6 +234,21 @@ if [ "$size" = 1280x800 ]; then
     start_app "${limits[@]}"
     train_until "$epochs_shown"
     shoot training_in_progress.png
+    stop_app
+
+    # The Runs tab: two mnist-cli runs in the app's own folder, ticked from the keyboard (Space,
+    # Up, Space) and named (F2), as a class would compare them.
+    fresh_home 3
+    for augment in --no-augment --augment; do
+        "$SHOTS_BUILD/app/mnist-cli" train --model Model_3 --epochs 3 "${limits[@]}" $augment \
+            --out "$XDG_DATA_HOME/MNIST Studio/mnist-studio" >>"$SHOTS_WORK/cli-$size.log" 2>&1
+    done
+    start_app
+    xdotool key space Up space F2 && xdotool type --delay 20 "without augmentation"
+    xdotool key Return Down F2 && xdotool type --delay 20 "with augmentation"
+    xdotool key Return
+    sleep 2
+    shoot runs_compare.png
     stop_app
 else
     fresh_home 0
