@@ -3,7 +3,7 @@
 // overlays exactly their curves; a broken run folder is listed as broken, cannot be ticked and
 // crashes nothing; delete removes only that run (and refuses a folder holding a user's file);
 // rename persists; export writes the ticked runs' rows; a run's recipe goes back into the model
-// panel.
+// panel; the list is read again when a training ends.
 #include <QChart>
 #include <QDir>
 #include <QFile>
@@ -27,6 +27,7 @@
 #include "ui/model_panel.h"
 #include "ui/runs_charts.h"
 #include "ui/runs_page.h"
+#include "ui/training_controller.h"
 
 using mnist::ui::MainWindow;
 using mnist::ui::RunsCharts;
@@ -397,6 +398,12 @@ class RunsPageTest : public QObject {
         QCOMPARE(shown.epochs, 7);
         QCOMPARE(shown.batch_size, 32);
         QVERIFY(shown.augment);
+
+        // A training's end lists its run without a refresh by hand.
+        writeRun(runs, QStringLiteral("b-just-trained"), 2, 97);
+        QCOMPARE(w.runsPage()->table()->rowCount(), 1);
+        Q_EMIT w.trainingController()->finished(mnist::TrainResult{});
+        QTRY_COMPARE(w.runsPage()->table()->rowCount(), 2);
         QVERIFY(w.close());
     }
 };
