@@ -16,6 +16,7 @@
 #include <QVBoxLayout>
 
 #include <exception>
+#include <functional>
 #include <optional>
 
 #include "core/checkpoint/checkpoint_meta.h"
@@ -274,28 +275,19 @@ void PredictionPanel::predictPending() {
 
 void PredictionPanel::predictImage(const QImage& image) {
     debounce_.stop();
-    const mnist::GrayImage gray = toGrayImage(image);
-    try {
-        const mnist::PreprocessedDigit digit = mnist::preprocess_digit(gray);
-        if (hasModel()) {
-            last_ = predictWithModel(digit);
-        } else {
-            last_ = mnist::Prediction{};
-            last_.input = digit;
-            last_.blank = digit.blank;
-        }
-    } catch (const std::exception& e) {
-        last_ = mnist::Prediction{};
-        Q_EMIT errorOccurred(tr("Prediction failed"), QString::fromStdString(e.what()));
-    }
-    showPrediction();
-    Q_EMIT predictionUpdated();
+    answer([&image] { return mnist::preprocess_digit(toGrayImage(image)); });
 }
 
 void PredictionPanel::predictDigit(const mnist::PreprocessedDigit& digit) {
     debounce_.stop();
     pending_ = QImage();
+    answer([&digit] { return digit; });
+}
+
+void PredictionPanel::answer(const std::function<mnist::PreprocessedDigit()>& input) {
+    votes_.clear();
     try {
+        const mnist::PreprocessedDigit digit = input();
         if (hasModel()) {
             last_ = predictWithModel(digit);
         } else {
@@ -403,22 +395,7 @@ mnist::Prediction PredictionPanel::predictWithModel(const mnist::PreprocessedDig
 
 void PredictionPanel::predictAgain() {
     const mnist::PreprocessedDigit input = last_.input;
-    votes_.clear();
-    try {
-        if (hasModel()) {
-            last_ = predictWithModel(input);
-        } else {
-            last_ = mnist::Prediction{};
-            last_.input = input;
-            last_.blank = input.blank;
-        }
-    } catch (const std::exception& e) {
-        last_ = mnist::Prediction{};
-        last_.input = input;
-        Q_EMIT errorOccurred(tr("Prediction failed"), QString::fromStdString(e.what()));
-    }
-    showPrediction();
-    Q_EMIT predictionUpdated();
+    answer([&input] { return input; });
 }
 
 void PredictionPanel::showCheckpoint() {

@@ -12,6 +12,7 @@
 #include <QStringList>
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -106,6 +107,9 @@ class PredictionPanel : public QWidget {
     void showVotes();
     // The ensemble's answer when there is one (votes_ filled), else the single checkpoint's.
     mnist::Prediction predictWithModel(const mnist::PreprocessedDigit& digit);
+    // Predicts what `input` gives with the model in use (without one, only shows it), then shows
+    // the answer; an exception becomes errorOccurred().
+    void answer(const std::function<mnist::PreprocessedDigit()>& input);
     // Predicts last_.input again after the model changed.
     void predictAgain();
 
