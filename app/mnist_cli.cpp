@@ -304,6 +304,7 @@ json run_json(const mnist::RunRecord& run) {
             {"test_acc", run.test_acc ? json(*run.test_acc) : json(nullptr)},
             {"checkpoint", run.checkpoint},
             {"resumable", run.resumable},
+            {"live", run.live},
             {"history", history}};
 }
 

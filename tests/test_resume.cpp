@@ -6,6 +6,7 @@
 #include <QtTest>
 
 #include <torch/torch.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -274,6 +275,18 @@ class ResumeTest : public QObject {
         QVERIFY2(why.find("learning rate") != std::string::npos, why.c_str());
         more.lr.reset();
         mnist::check_resume(parts, more);  // fine
+
+        // Not while another training (here: this process, as run.json says) still writes it.
+        const std::string path = parts + "/run.json";
+        std::ifstream in(path);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const std::string ended = "\"ended\": \"finished\"", pid = "\"pid\": 0";
+        QVERIFY(text.find(ended) != std::string::npos && text.find(pid) != std::string::npos);
+        text.replace(text.find(ended), ended.size(), "\"ended\": \"running\"");
+        text.replace(text.find(pid), pid.size(), "\"pid\": " + std::to_string(::getpid()));
+        std::ofstream(path) << text;
+        why = message_of<mnist::InvalidArgument>([&] { mnist::check_resume(parts, more); });
+        QVERIFY2(why.find("still training") != std::string::npos, why.c_str());
     }
 
     void badStateFilesAreNamed() {

@@ -4,6 +4,9 @@
 // run-epoch.
 #include <QtTest>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -315,6 +318,17 @@ class RunStoreTest : public QObject {
         QVERIFY(fs::exists(out_checkpoint));
         QCOMPARE(mnist::list_runs(mnist::runs_folder(out())).size(), std::size_t{1});
 
+        // A run still training (this process writes it) is not pulled from under its trainer.
+        QVERIFY(mnist::read_run(sibling.folder()).live);
+        try {
+            mnist::delete_run(sibling.folder());
+            QFAIL("deleted a run that is still training");
+        } catch (const mnist::InvalidArgument& e) {
+            QVERIFY2(std::string(e.what()).find("still training") != std::string::npos, e.what());
+        }
+        sibling.update(result_of({epoch(1, 95, 1e-3)}), "stopped");
+        QVERIFY(!mnist::read_run(sibling.folder()).live);
+
         // A folder holding something a run does not write is refused whole.
         spit(sibling.folder() + "/thesis.tex", "years of work");
         try {
@@ -362,6 +376,27 @@ class RunStoreTest : public QObject {
             QVERIFY2(std::string(e.what()).find("no/such/folder/runs.csv") != std::string::npos,
                      e.what());
         }
+    }
+
+    // A run left "running" by a process that no longer exists (killed, power cut) is not live.
+    void runOfADeadProcessIsNotLive() {
+        auto writer = mnist::RunWriter::start(options());
+        const pid_t child = ::fork();
+        if (child == 0) ::_exit(0);
+        QVERIFY(child > 0);
+        ::waitpid(child, nullptr, 0);
+        const std::string path = writer.folder() + "/run.json";
+        std::string text = slurp(path);
+        const std::string own = "\"pid\": " + std::to_string(::getpid());
+        const auto at = text.find(own);
+        QVERIFY(at != std::string::npos);
+        text.replace(at, own.size(), "\"pid\": " + std::to_string(child));
+        spit(path, text);
+        const auto run = mnist::read_run(writer.folder());
+        QCOMPARE(run.ended, std::string("running"));
+        QVERIFY(!run.live);
+        mnist::delete_run(writer.folder());
+        QVERIFY(!fs::exists(writer.folder()));
     }
 
     void reopenContinuesTheSameRun() {

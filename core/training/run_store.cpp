@@ -1,6 +1,9 @@
 #include "core/training/run_store.h"
 
+#include <signal.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -94,6 +97,7 @@ json run_to_json(const RunRecord& run) {
         {"seconds", run.seconds},
         {"ended", run.ended},
         {"failure", run.failure},
+        {"pid", run.pid},
         {"epochs_done", run.history.size()},
         {"best_epoch", run.best_epoch},
         {"best_val_acc", run.best_val_acc},
@@ -211,6 +215,12 @@ json read_json_file(const std::string& path) {
     }
 }
 
+// kill(pid, 0) asks without sending anything; EPERM means it exists under another user.
+bool process_alive(std::int64_t pid) {
+    if (pid <= 0 || pid != static_cast<pid_t>(pid)) return false;
+    return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
 // run.json's fields into `run`; throws naming the file and the field.
 void fill_from_json(RunRecord& run, const json& j, const std::string& path) {
     try {
@@ -228,6 +238,8 @@ void fill_from_json(RunRecord& run, const json& j, const std::string& path) {
         run.seconds = j.at("seconds").get<double>();
         run.ended = j.at("ended").get<std::string>();
         run.failure = j.value("failure", std::string());
+        run.pid = j.value("pid", std::int64_t{0});
+        run.live = run.ended == "running" && process_alive(run.pid);
         run.best_epoch = j.at("best_epoch").get<int>();
         run.best_val_acc = j.at("best_val_acc").get<double>();
         const json& test = j.at("test_acc");
@@ -366,6 +378,11 @@ void delete_run(const std::string& folder) {
     if (!fs::is_regular_file(dir / kRunJson, ec)) {
         throw InvalidArgument("not deleting " + folder +
                               ": it has no run.json, so it is not a run");
+    }
+    const RunRecord run = read_run(folder);
+    if (run.live) {
+        throw InvalidArgument("not deleting " + folder + ": it is still training (process " +
+                              std::to_string(run.pid) + "); stop it first");
     }
     std::vector<fs::path> files;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {

@@ -34,6 +34,10 @@ struct RunRecord {
     std::optional<double> test_acc;  // with a validation split: the best model on the test set
     std::string checkpoint;          // the run's best checkpoint, empty when none was written
     bool resumable = false;          // state.pt exists: `train --resume` can continue it
+    // Still training: ended is "running" and the process writing it (`pid`) is alive. A run left
+    // "running" by a killed process is not live, and can be resumed or deleted.
+    bool live = false;
+    std::int64_t pid = 0;  // the writing process while running, 0 once it ended
     // Not empty: the folder is not a readable run (missing or corrupt run.json, unreadable
     // history). Says which file and what is wrong; such a run is listed, never used.
     std::string problem;
@@ -58,7 +62,8 @@ RunRecord read_run(const std::string& folder);
 void rename_run(const std::string& folder, const std::string& name);
 
 // Removes the run's folder and only the files a run writes; refuses (InvalidArgument) a folder
-// without run.json or one holding anything else, so a mistyped path deletes nothing of the user's.
+// without run.json or one holding anything else, so a mistyped path deletes nothing of the user's,
+// and a live run (its training would fail at the next epoch).
 void delete_run(const std::string& folder);
 
 // <folder>/state.pt: the training state `train --resume` continues from.

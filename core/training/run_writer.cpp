@@ -1,5 +1,7 @@
 #include "core/training/run_writer.h"
 
+#include <unistd.h>
+
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -124,6 +126,8 @@ void RunWriter::write() {
     run_.seconds = seconds_before_ +
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - begin_).count();
     run_.name = current_name(run_.folder, run_.name);
+    // So a listing can tell a run training now from one whose process was killed.
+    run_.pid = run_.ended == "running" ? ::getpid() : 0;
     write_run(run_);
 }
 

@@ -427,6 +427,12 @@ ResumeTarget locate_run(const std::string& path) {
     if (!target.run.problem.empty()) {
         throw InvalidArgument("cannot resume " + target.folder + ": " + target.run.problem);
     }
+    // Two trainings writing one run would interleave its history and state.
+    if (target.run.live) {
+        throw InvalidArgument("cannot resume " + target.folder +
+                              ": it is still training (process " + std::to_string(target.run.pid) +
+                              ")");
+    }
     return target;
 }
 
