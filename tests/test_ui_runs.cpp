@@ -20,6 +20,7 @@
 #include <QValueAxis>
 
 #include <algorithm>
+#include <limits>
 
 #include "core/training/run_store.h"
 #include "test_ui_environment.h"
@@ -299,6 +300,35 @@ class RunsPageTest : public QObject {
         QVERIFY(page.rowOf(QString::fromStdString(with_notes.folder)) >= 0);
         WAIT_LISTED(page);
         QCOMPARE(page.table()->rowCount(), 2);
+    }
+
+    void aRunStillTrainingIsNotDeletedAKilledOneIs() {
+        QTemporaryDir out;
+        const QString runs = QString::fromStdString(mnist::runs_folder(out.path().toStdString()));
+        auto live = writeRun(runs, QStringLiteral("a-live"), 1, 97);
+        live.ended = "running";
+        live.pid = QCoreApplication::applicationPid();  // this process: alive
+        mnist::write_run(live);
+        auto killed = writeRun(runs, QStringLiteral("b-killed"), 1, 97);
+        killed.ended = "running";
+        killed.pid = std::numeric_limits<std::int32_t>::max();  // above any Linux pid
+        mnist::write_run(killed);
+
+        RunsPage page;
+        page.setOutputDir(out.path());
+        WAIT_LISTED(page);
+        const QString live_folder = QString::fromStdString(live.folder);
+        const QString killed_folder = QString::fromStdString(killed.folder);
+        QCOMPARE(page.table()->item(page.rowOf(live_folder), RunsPage::Ended)->text(),
+                 QStringLiteral("running"));
+        QCOMPARE(page.table()->item(page.rowOf(killed_folder), RunsPage::Ended)->text(),
+                 QStringLiteral("interrupted"));
+        QString error;
+        QVERIFY(!page.deleteRun(live_folder, &error));
+        QVERIFY2(error.contains(QDir::toNativeSeparators(live_folder)), qPrintable(error));
+        QVERIFY(QFileInfo::exists(live_folder));
+        QVERIFY2(page.deleteRun(killed_folder, &error), qPrintable(error));
+        QVERIFY(!QFileInfo::exists(killed_folder));
     }
 
     void renamePersists() {

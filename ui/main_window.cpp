@@ -546,8 +546,6 @@ void MainWindow::onFailed(const QString& message) {
 // The Runs tab lists what each training leaves on disk, so it reads its folders again when one
 // ends; its dialogs and the model panel belong to the window.
 void MainWindow::connectRunsPage() {
-    connect(controller_, &TrainingController::runningChanged, runs_page_,
-            &RunsPage::setTrainingRunning);
     connect(controller_, &TrainingController::finished, runs_page_, &RunsPage::refresh);
     connect(controller_, &TrainingController::failed, runs_page_, &RunsPage::refresh);
     connect(runs_page_, &RunsPage::errorOccurred, this, &MainWindow::showError);

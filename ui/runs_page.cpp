@@ -70,8 +70,9 @@ RunsPage::RunsPage(QWidget* parent) : QWidget(parent) {
     export_ = makeAction(tr("&Export CSV…"),
                          tr("One row per run and epoch: the ticked runs, or all when none is"),
                          &RunsPage::exportRequested);
-    save_charts_ = makeAction(tr("Save &picture…"), tr("Save the three charts as one PNG"),
-                              &RunsPage::saveChartsRequested);
+    save_charts_ =
+        makeAction(tr("Save &picture…"), tr("Save the three charts and their legend as one PNG"),
+                   &RunsPage::saveChartsRequested);
 
     // A tool bar folds what does not fit into its » menu (presentation mode's large text).
     auto* buttons = new QToolBar;
@@ -360,7 +361,15 @@ void RunsPage::fillRow(int row, const mnist::RunRecord& run) {
     cell(Epochs, done == run.options.epochs ? QString::number(done)
                                             : tr("%1 of %2").arg(done).arg(run.options.epochs));
     cell(Time, formatDuration(run.seconds));
-    QTableWidgetItem* ended = cell(Ended, QString::fromStdString(run.ended));
+    // "running" in run.json from a process that is gone: the training was killed.
+    const bool interrupted = run.ended == "running" && !run.live;
+    QTableWidgetItem* ended =
+        cell(Ended, interrupted ? tr("interrupted") : QString::fromStdString(run.ended));
+    if (interrupted) {
+        ended->setToolTip(
+            tr("The process training it stopped without finishing the run; it can "
+               "be resumed (mnist-cli train --resume) or deleted"));
+    }
     if (!run.failure.empty()) ended->setToolTip(QString::fromStdString(run.failure));
 }
 
@@ -449,10 +458,6 @@ void RunsPage::updateActions() {
         std::any_of(runs_.begin(), runs_.end(), [](const auto& r) { return r.problem.empty(); }));
 }
 
-void RunsPage::setTrainingRunning(bool running) {
-    training_running_ = running;
-}
-
 bool RunsPage::renameRun(const QString& folder, const QString& name, QString* error) {
     try {
         mnist::rename_run(folder.toStdString(), name.trimmed().toStdString());
@@ -476,15 +481,8 @@ bool RunsPage::renameRun(const QString& folder, const QString& name, QString* er
 }
 
 bool RunsPage::deleteRun(const QString& folder, QString* error) {
+    // core refuses a run still training and a folder holding anything a run does not write.
     const int row = rowOf(folder);
-    if (training_running_ && row >= 0 && runs_[static_cast<std::size_t>(row)].ended == "running") {
-        if (error) {
-            *error = tr("%1 was not deleted: the training writing it is still running. Stop it "
-                        "first.")
-                         .arg(QDir::toNativeSeparators(folder));
-        }
-        return false;
-    }
     try {
         mnist::delete_run(folder.toStdString());
     } catch (const std::exception& e) {

@@ -58,8 +58,6 @@ class RunsPage : public QWidget {
     bool exportCsv(const QString& path, QString* error = nullptr) const;
     bool saveChartsPng(const QString& path, QString* error = nullptr) const;
 
-    // While a training runs, its own run folder (ended "running") cannot be deleted.
-    void setTrainingRunning(bool running);
     // Whether a listing is being read; listed() follows when it is shown.
     bool isListing() const { return listing_; }
 
@@ -127,7 +125,6 @@ class RunsPage : public QWidget {
     QFutureWatcher<Listing> watcher_;
     bool listing_ = false;        // from refresh() until the listing is shown
     bool refresh_again_ = false;  // a refresh was asked for while one was being read
-    bool training_running_ = false;
 };
 
 }  // namespace mnist::ui
