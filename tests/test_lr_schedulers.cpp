@@ -526,6 +526,12 @@ void TestLrSchedulers::savedStateContinuesEachSchedule() {
     VERIFY_REJECTS(c2.restore({1.0, 2.0}), "not 1");
     VERIFY_REJECTS(c2.restore({21.0}), "saved step");
     VERIFY_REJECTS(s2.restore({}), "not 2");
+    // A state read from a damaged file: no NaN rate, no count that does not fit an int.
+    VERIFY_REJECTS(p2.restore({kNaN, 1.0, 0.0, 0.0, 0.0}), "saved lr");
+    VERIFY_REJECTS(p2.restore({0.1, kNaN, 0.0, 0.0, 0.0}), "saved best");
+    VERIFY_REJECTS(p2.restore({0.1, 1.0, 1e300, 0.0, 0.0}), "saved bad epochs");
+    VERIFY_REJECTS(s2.restore({0.1, 2.5}), "saved epoch");
+    VERIFY_REJECTS(c2.restore({-1.0}), "saved step");
 
     p2.set_lr(0.025);
     QCOMPARE(p2.lr(), 0.025);

@@ -34,5 +34,10 @@ class LrScheduler {
 
 // Throws InvalidArgument unless `state` holds `count` numbers: "<schedule>: a saved state ...".
 void require_state_size(const char* schedule, const std::vector<double>& state, std::size_t count);
+// A saved count (epochs, steps) as an int; throws InvalidArgument naming it unless it is a whole
+// number from 0 to INT_MAX (a saved state is read from a file, so it may be damaged).
+int saved_count(const char* schedule, const char* what, double value);
+// A saved learning rate; throws InvalidArgument unless it is finite and not negative.
+double saved_lr(const char* schedule, double value);
 
 }  // namespace mnist

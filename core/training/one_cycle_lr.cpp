@@ -87,10 +87,9 @@ void OneCycleLR::step_batch() {
 
 void OneCycleLR::restore(const std::vector<double>& state) {
     require_state_size("OneCycleLR", state, 1);
-    const double step = state[0];
-    require(step >= 0 && step <= options_.total_steps() && step == static_cast<int>(step),
-            "saved step", step, "a whole number within total_steps");
-    move_to(static_cast<int>(step));
+    const int step = saved_count("OneCycleLR", "saved step", state[0]);
+    require(step <= options_.total_steps(), "saved step", step, "within total_steps");
+    move_to(step);
 }
 
 OneCycleLR::Position OneCycleLR::locate(int step) const {

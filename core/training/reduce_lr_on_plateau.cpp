@@ -66,12 +66,14 @@ std::vector<double> ReduceLROnPlateau::save_state() const {
 }
 
 void ReduceLROnPlateau::restore(const std::vector<double>& state) {
-    require_state_size("ReduceLROnPlateau", state, 5);
-    lr_ = state[0];
+    const char* const name = "ReduceLROnPlateau";
+    require_state_size(name, state, 5);
+    require(!std::isnan(state[1]), "saved best", state[1], "a number");
+    lr_ = saved_lr(name, state[0]);
     best_ = state[1];
-    num_bad_epochs_ = static_cast<int>(state[2]);
-    cooldown_counter_ = static_cast<int>(state[3]);
-    reductions_ = static_cast<int>(state[4]);
+    num_bad_epochs_ = saved_count(name, "saved bad epochs", state[2]);
+    cooldown_counter_ = saved_count(name, "saved cooldown", state[3]);
+    reductions_ = saved_count(name, "saved reductions", state[4]);
 }
 
 void ReduceLROnPlateau::set_lr(double lr) {

@@ -24,8 +24,8 @@ StepLR::StepLR(double initial_lr, StepLROptions options) : options_(options), lr
 
 void StepLR::restore(const std::vector<double>& state) {
     require_state_size("StepLR", state, 2);
-    lr_ = state[0];
-    epoch_ = static_cast<int>(state[1]);
+    lr_ = saved_lr("StepLR", state[0]);
+    epoch_ = saved_count("StepLR", "saved epoch", state[1]);
 }
 
 void StepLR::step_epoch(double /*metric*/) {

@@ -1,5 +1,6 @@
 #include "core/training/training_state_file.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -32,7 +33,8 @@ std::vector<EpochMetrics> history_from(const torch::Tensor& t) {
     std::vector<EpochMetrics> history;
     for (std::int64_t i = 0; i < t.size(0); ++i) {
         EpochMetrics m;
-        m.epoch = static_cast<int>(rows[i][0]);
+        m.epoch = static_cast<int>(i) + 1;
+        TORCH_CHECK(rows[i][0] == m.epoch, "history row ", i + 1, " is of epoch ", rows[i][0]);
         m.train_loss = rows[i][1];
         m.train_acc = rows[i][2];
         m.val_loss = rows[i][3];
@@ -183,6 +185,13 @@ RunProgress load_training_state(const std::string& path, TrainingState& state,
         progress.history = history_from(history.to(torch::kCPU));
         TORCH_CHECK(static_cast<int>(progress.history.size()) == progress.epoch, "it records ",
                     progress.epoch, " epochs but holds the history of ", progress.history.size());
+        TORCH_CHECK(progress.best_epoch >= 0 && progress.best_epoch <= progress.epoch &&
+                        progress.epochs_without_gain >= 0 &&
+                        progress.epochs_without_gain <= progress.epoch &&
+                        std::isfinite(progress.best_val_acc),
+                    "its best epoch ", progress.best_epoch, ", early-stop count ",
+                    progress.epochs_without_gain, " or best accuracy ", progress.best_val_acc,
+                    " do not fit its ", progress.epoch, " epochs");
         archive.read("random_cpu", random);
         set_random_state(torch::kCPU, random.to(torch::kCPU));
         if (device.is_cuda() && archive.try_read("random_cuda", random)) {

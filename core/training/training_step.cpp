@@ -16,7 +16,7 @@ class ConstantLr : public LrScheduler {
     std::vector<double> save_state() const override { return {lr_}; }
     void restore(const std::vector<double>& state) override {
         require_state_size("constant learning rate", state, 1);
-        lr_ = state[0];
+        lr_ = saved_lr("constant learning rate", state[0]);
     }
     void set_lr(double lr) override { lr_ = lr; }
 
