@@ -3,7 +3,7 @@
 // overlays exactly their curves; a broken run folder is listed as broken, cannot be ticked and
 // crashes nothing; delete removes only that run (and refuses a folder holding a user's file);
 // rename persists; export writes the ticked runs' rows; a run's recipe goes back into the model
-// panel; the list is read again when a training ends.
+// panel; the list is read again when a training ends (and, while shown, after every epoch).
 #include <QChart>
 #include <QDir>
 #include <QFile>
@@ -434,6 +434,13 @@ class RunsPageTest : public QObject {
         QCOMPARE(w.runsPage()->table()->rowCount(), 1);
         Q_EMIT w.trainingController()->finished(mnist::TrainResult{});
         QTRY_COMPARE(w.runsPage()->table()->rowCount(), 2);
+        // While the tab is shown, every epoch of a training reads the runs again.
+        writeRun(runs, QStringLiteral("c-training"), 1, 97);
+        QVERIFY(w.runsPage()->isVisible());
+        mnist::EpochMetrics epoch;
+        epoch.epoch = 1;
+        Q_EMIT w.trainingController()->epochFinished(epoch);
+        QTRY_COMPARE(w.runsPage()->table()->rowCount(), 3);
         QVERIFY(w.close());
     }
 };

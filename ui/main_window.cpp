@@ -547,6 +547,10 @@ void MainWindow::onFailed(const QString& message) {
 // ends; its dialogs and the model panel belong to the window.
 void MainWindow::connectRunsPage() {
     connect(controller_, &TrainingController::finished, runs_page_, &RunsPage::refresh);
+    // A run being trained grows on the Runs tab epoch by epoch while it is looked at.
+    connect(controller_, &TrainingController::epochFinished, runs_page_, [this] {
+        if (runs_page_->isVisible()) runs_page_->refresh();
+    });
     connect(controller_, &TrainingController::failed, runs_page_, &RunsPage::refresh);
     connect(runs_page_, &RunsPage::errorOccurred, this, &MainWindow::showError);
     connect(runs_page_, &RunsPage::statusMessage, this,
