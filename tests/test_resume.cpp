@@ -311,6 +311,18 @@ class ResumeTest : public QObject {
         QVERIFY2(why.find(state) != std::string::npos && why.find("corrupt") != std::string::npos,
                  why.c_str());
 
+        // A state cut short anywhere (a full disk before the atomic writer existed, a copy).
+        std::ifstream whole_in(mnist::run_state_path(straight_.run_folder), std::ios::binary);
+        const std::string whole((std::istreambuf_iterator<char>(whole_in)),
+                                std::istreambuf_iterator<char>());
+        QVERIFY(whole.size() > 1000);
+        for (int tenth = 1; tenth < 10; ++tenth) {
+            std::ofstream(state, std::ios::binary) << whole.substr(0, whole.size() * tenth / 10);
+            why = message_of<mnist::CheckpointError>(
+                [&] { mnist::resume_training(never.run_folder); });
+            QVERIFY2(why.find(state) != std::string::npos, why.c_str());
+        }
+
         // Another model's state in a Model_1 run.
         mnist::TrainOptions other = slice(out("other"), 1);
         other.model = "Model_2";
