@@ -16,23 +16,14 @@
 #include <array>
 #include <cmath>
 
+#include "ui/chart_axes.h"
+
 namespace mnist::ui {
 namespace {
 
 // Tableau's ten: told apart on a projector and by most colour-blind readers.
 constexpr std::array<QRgb, 10> kPalette = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
                                            0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf};
-
-struct Range {
-    double lo = 0, hi = 0;
-    bool valid = false;
-    void add(double v) {
-        if (!std::isfinite(v)) return;
-        lo = valid ? std::min(lo, v) : v;
-        hi = valid ? std::max(hi, v) : v;
-        valid = true;
-    }
-};
 
 // "1, 2, 5, 10, 20 …": the step that puts at most about ten labels on the epoch axis.
 int epochStep(int epochs) {
@@ -138,18 +129,14 @@ QLineSeries* RunsCharts::addSeries(const Chart& c, const OverlayRun& run, Quanti
                     QToolTip::hideText();
                     return;
                 }
-                const auto points = series->points();
-                const auto nearest = std::min_element(
-                    points.begin(), points.end(), [&](const QPointF& a, const QPointF& b) {
-                        return std::abs(a.x() - at.x()) < std::abs(b.x() - at.x());
-                    });
+                const QPointF nearest = nearestPoint(series->points(), at.x());
                 const QString value = quantity == Quantity::LearningRate
-                                          ? QString::number(nearest->y(), 'e', 2)
-                                          : QString::number(nearest->y(), 'f', decimals);
+                                          ? QString::number(nearest.y(), 'e', 2)
+                                          : QString::number(nearest.y(), 'f', decimals);
                 const QString text =
                     tr("%1, %2, epoch %3: %4%5")
                         .arg(series->name(), what)
-                        .arg(nearest->x())
+                        .arg(nearest.x())
                         .arg(value,
                              quantity == Quantity::Accuracy ? QStringLiteral(" %") : QString());
                 QToolTip::showText(QCursor::pos(), text);
@@ -201,7 +188,7 @@ void RunsCharts::fitAxes(const std::vector<OverlayRun>& runs) {
     // As on the Training page: the first epoch's training values start near chance level and
     // would squash the differences a comparison is about, so with later epochs they may run off
     // the chart (hovering still tells them).
-    Range loss, acc, lr;
+    ValueRange loss, acc, lr;
     for (const auto& run : runs) {
         for (const auto& m : run.history) {
             const bool settled = !past_first || m.epoch > 1;
@@ -218,19 +205,16 @@ void RunsCharts::fitAxes(const std::vector<OverlayRun>& runs) {
         c->x->setRange(0, epochs + 0.15);  // room for the last point's marker
         c->x->setTickInterval(epochStep(epochs));
     }
+    // Empty charts keep the scales a first epoch starts on.
     auto* loss_y = static_cast<QValueAxis*>(loss_.y);
     if (loss.valid) {
-        const double pad = std::max(0.05 * (loss.hi - loss.lo), 0.01);
-        loss_y->setRange(std::max(0.0, loss.lo - pad), loss.hi + pad);
-        loss_y->applyNiceNumbers();
+        fitValueAxis(loss_y, loss, 0.01);
     } else {
         loss_y->setRange(0, 2.5);
     }
     auto* acc_y = static_cast<QValueAxis*>(acc_.y);
     if (acc.valid) {
-        const double pad = std::max(0.05 * (acc.hi - acc.lo), 0.2);
-        acc_y->setRange(std::max(0.0, acc.lo - pad), std::min(100.0, acc.hi + pad));
-        acc_y->applyNiceNumbers();
+        fitValueAxis(acc_y, acc, 0.2, 100.0);
     } else {
         acc_y->setRange(0, 100);
     }

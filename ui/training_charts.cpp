@@ -64,13 +64,6 @@ int epochTickInterval(int epochs, qreal axis_width, const QFont& font) {
 
 }  // namespace
 
-void TrainingCharts::Range::add(double v) {
-    if (!std::isfinite(v)) return;
-    lo = valid ? std::min(lo, v) : v;
-    hi = valid ? std::max(hi, v) : v;
-    valid = true;
-}
-
 void TrainingCharts::YRange::add(double v, bool settles) {
     all.add(v);
     if (settles) settled.add(v);
@@ -224,28 +217,24 @@ void TrainingCharts::watchHover(QLineSeries* series, Quantity quantity) {
                     return;
                 }
                 // `at` lies anywhere on the line; report the nearest real data point instead.
-                const auto points = series->points();
-                const auto nearest = std::min_element(
-                    points.begin(), points.end(), [&](const QPointF& a, const QPointF& b) {
-                        return std::abs(a.x() - at.x()) < std::abs(b.x() - at.x());
-                    });
+                const QPointF nearest = nearestPoint(series->points(), at.x());
                 QString what, value;
                 switch (quantity) {
                     case Quantity::Loss:
                         what = tr("%1 loss").arg(series->name());
-                        value = QString::number(nearest->y(), 'f', 4);
+                        value = QString::number(nearest.y(), 'f', 4);
                         break;
                     case Quantity::Accuracy:
                         what = tr("%1 accuracy").arg(series->name());
-                        value = QString::number(nearest->y(), 'f', 2) + QStringLiteral(" %");
+                        value = QString::number(nearest.y(), 'f', 2) + QStringLiteral(" %");
                         break;
                     case Quantity::LearningRate:
                         what = tr("learning rate");
-                        value = QString::number(nearest->y(), 'e', 2);
+                        value = QString::number(nearest.y(), 'e', 2);
                         break;
                 }
                 const QString text =
-                    tr("%1, epoch %2: %3").arg(what, QString::number(nearest->x(), 'f', 2), value);
+                    tr("%1, epoch %2: %3").arg(what, QString::number(nearest.x(), 'f', 2), value);
                 QToolTip::showText(QCursor::pos(), text);
                 Q_EMIT pointHovered(text);
             });
@@ -372,19 +361,11 @@ void TrainingCharts::fitEpochTicks(QChart* chart, QValueAxis* axis) {
 }
 
 void TrainingCharts::updateLossAxis() {
-    const Range& r = loss_range_.shown(past_first_epoch_);
-    if (!r.valid) return;
-    const double pad = std::max(0.05 * (r.hi - r.lo), 0.01);
-    loss_y_->setRange(std::max(0.0, r.lo - pad), r.hi + pad);
-    loss_y_->applyNiceNumbers();  // ticks at 0.05, 0.1, ... rather than 0.0637
+    fitValueAxis(loss_y_, loss_range_.shown(past_first_epoch_), 0.01);
 }
 
 void TrainingCharts::updateAccuracyAxis() {
-    const Range& r = acc_range_.shown(past_first_epoch_);
-    if (!r.valid) return;
-    const double pad = std::max(0.05 * (r.hi - r.lo), 0.2);
-    acc_y_->setRange(std::max(0.0, r.lo - pad), std::min(100.0, r.hi + pad));
-    acc_y_->applyNiceNumbers();
+    fitValueAxis(acc_y_, acc_range_.shown(past_first_epoch_), 0.2, 100.0);
 }
 
 void TrainingCharts::updateLrAxis() {

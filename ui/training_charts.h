@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/training/training_metrics.h"
+#include "ui/chart_axes.h"
 
 class QAbstractAxis;
 class QChart;
@@ -74,11 +75,7 @@ class TrainingCharts : public QWidget {
     // part a class watches — validation creeping towards 99 % — into a flat line. Once a second
     // epoch has started the axes follow the settled range; epoch 1's curve then enters from off
     // the chart, and hovering it still tells its values.
-    struct Range {
-        double lo = 0, hi = 0;
-        bool valid = false;
-        void add(double v);
-    };
+    using Range = ValueRange;
     struct YRange {
         Range all, settled;
         void add(double v, bool settles);

@@ -1,0 +1,30 @@
+#include "ui/chart_axes.h"
+
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+namespace mnist::ui {
+
+void ValueRange::add(double v) {
+    if (!std::isfinite(v)) return;
+    lo = valid ? std::min(lo, v) : v;
+    hi = valid ? std::max(hi, v) : v;
+    valid = true;
+}
+
+void fitValueAxis(QValueAxis* axis, const ValueRange& range, double min_pad, double ceiling) {
+    if (!range.valid) return;
+    const double pad = std::max(0.05 * (range.hi - range.lo), min_pad);
+    axis->setRange(std::max(0.0, range.lo - pad), std::min(ceiling, range.hi + pad));
+    axis->applyNiceNumbers();  // ticks at 0.05, 0.1, ... rather than 0.0637
+}
+
+QPointF nearestPoint(const QList<QPointF>& points, double x) {
+    return *std::min_element(points.begin(), points.end(), [x](const QPointF& a, const QPointF& b) {
+        return std::abs(a.x() - x) < std::abs(b.x() - x);
+    });
+}
+
+}  // namespace mnist::ui
