@@ -26,6 +26,7 @@
 #include "test_ui_environment.h"
 #include "ui/main_window.h"
 #include "ui/model_panel.h"
+#include "ui/presentation_mode.h"
 #include "ui/runs_charts.h"
 #include "ui/runs_page.h"
 #include "ui/training_controller.h"
@@ -194,6 +195,15 @@ class RunsPageTest : public QObject {
         QString error;
         QVERIFY2(page.saveChartsPng(png, &error), qPrintable(error));
         QCOMPARE(QImage(png).size(), charts->size() * charts->devicePixelRatioF());
+        // Presentation mode: text, lines and markers twice the size, and back.
+        const qreal title = charts->accuracyChart()->titleFont().pointSizeF();
+        const qreal width = aug_val->pen().widthF();
+        charts->setPresentationScale(2.0);
+        QCOMPARE(charts->accuracyChart()->titleFont().pointSizeF(), 2 * title);
+        QCOMPARE(aug_val->pen().widthF(), 2 * width);
+        charts->setPresentationScale(1.0);
+        QCOMPARE(charts->accuracyChart()->titleFont().pointSizeF(), title);
+        QCOMPARE(aug_val->pen().widthF(), width);
         // The accuracy axis shows the differences, not 0-100.
         QVERIFY(charts->accuracyAxis()->min() > 90);
 
@@ -441,6 +451,11 @@ class RunsPageTest : public QObject {
         epoch.epoch = 1;
         Q_EMIT w.trainingController()->epochFinished(epoch);
         QTRY_COMPARE(w.runsPage()->table()->rowCount(), 3);
+        // Presentation mode reaches the runs overlay too.
+        w.presentationMode()->setActive(true);
+        QCOMPARE(w.runsPage()->charts()->presentationScale(), 2.0);
+        w.presentationMode()->setActive(false);
+        QCOMPARE(w.runsPage()->charts()->presentationScale(), 1.0);
         QVERIFY(w.close());
     }
 };

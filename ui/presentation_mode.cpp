@@ -23,6 +23,8 @@
 #include "ui/main_window.h"
 #include "ui/model_panel.h"
 #include "ui/prediction_panel.h"
+#include "ui/runs_charts.h"
+#include "ui/runs_page.h"
 #include "ui/training_charts.h"
 #include "ui/training_page.h"
 
@@ -165,6 +167,7 @@ void PresentationMode::enter() {
     scaleFonts(fontScaleFor(window_->screen()));
     shrinkCharts(window_->screen());
     window_->charts()->setPresentationScale(kScale);
+    window_->runsPage()->charts()->setPresentationScale(kScale);
     window_->predictionPanel()->setCompact(true);
     window_->trainingPage()->setCompact(true);
 
@@ -199,6 +202,7 @@ void PresentationMode::leave() {
     model_side_ = nullptr;
     window_->tabs()->setCurrentIndex(tab_);
     window_->charts()->setPresentationScale(1.0);
+    window_->runsPage()->charts()->setPresentationScale(1.0);
     window_->predictionPanel()->setCompact(false);
     window_->trainingPage()->setCompact(false);
     // Children first: a parent's font change must not reach a child before its own is back.

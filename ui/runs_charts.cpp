@@ -34,6 +34,8 @@ int epochStep(int epochs) {
     }
 }
 
+constexpr qreal kMarkerSize = 7;
+
 }  // namespace
 
 QColor RunsCharts::runColor(int i) {
@@ -97,10 +99,11 @@ QLineSeries* RunsCharts::addSeries(const Chart& c, const OverlayRun& run, Quanti
     auto* series = new QLineSeries;
     series->setName(run.name);
     QPen pen(run.color);
-    pen.setWidthF(style == Qt::SolidLine ? 2.5 : 1.5);
+    pen.setWidthF((style == Qt::SolidLine ? 2.5 : 1.5) * scale_);
     pen.setStyle(style);
     series->setPen(pen);
     series->setPointsVisible(style == Qt::SolidLine && quantity != Quantity::LearningRate);
+    series->setMarkerSize(kMarkerSize * scale_);
     for (const auto& m : run.history) {
         double y = 0;
         const bool validation = style == Qt::SolidLine;
@@ -143,6 +146,31 @@ QLineSeries* RunsCharts::addSeries(const Chart& c, const OverlayRun& run, Quanti
                 Q_EMIT pointHovered(text);
             });
     return series;
+}
+
+void RunsCharts::setPresentationScale(double scale) {
+    if (!(scale > 0) || scale == scale_) return;
+    // Relative to the current scale, so going back to 1 gives the desktop sizes exactly.
+    const double f = scale / scale_;
+    auto grow = [f](QFont font) {
+        font.setPointSizeF(font.pointSizeF() * f);
+        return font;
+    };
+    for (const Chart* c : {&loss_, &acc_, &lr_}) {
+        c->chart->setTitleFont(grow(c->chart->titleFont()));
+        for (QAbstractAxis* axis : c->chart->axes()) {
+            axis->setLabelsFont(grow(axis->labelsFont()));
+            axis->setTitleFont(grow(axis->titleFont()));
+        }
+        for (QAbstractSeries* s : c->chart->series()) {
+            auto* line = static_cast<QLineSeries*>(s);
+            QPen pen = line->pen();
+            pen.setWidthF(pen.widthF() * f);
+            line->setPen(pen);
+            line->setMarkerSize(line->markerSize() * f);
+        }
+    }
+    scale_ = scale;
 }
 
 void RunsCharts::clear(const Chart& c) {

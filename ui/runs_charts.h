@@ -49,6 +49,12 @@ class RunsCharts : public QWidget {
     QImage renderImage();
     bool savePng(const QString& path, QString* error = nullptr);
 
+    // Presentation mode: chart text, line widths and point markers at `scale` times their desktop
+    // size (1 is the desktop); runs shown later follow it. The legend is a widget and grows with
+    // the window's font.
+    void setPresentationScale(double scale);
+    double presentationScale() const { return scale_; }
+
     // A distinct colour for the i-th run (cycles after ten).
     static QColor runColor(int i);
 
@@ -76,6 +82,7 @@ class RunsCharts : public QWidget {
     // "20261129-06…" and repeat themselves three times.
     QLabel* legend_ = nullptr;
     QStringList legend_names_;
+    double scale_ = 1.0;
 };
 
 }  // namespace mnist::ui
