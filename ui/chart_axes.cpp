@@ -1,5 +1,8 @@
 #include "ui/chart_axes.h"
 
+#include <QChart>
+#include <QLegend>
+#include <QLineSeries>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -25,6 +28,27 @@ QPointF nearestPoint(const QList<QPointF>& points, double x) {
     return *std::min_element(points.begin(), points.end(), [x](const QPointF& a, const QPointF& b) {
         return std::abs(a.x() - x) < std::abs(b.x() - x);
     });
+}
+
+void scaleChart(QChart* chart, double factor) {
+    auto grow = [factor](QFont font) {
+        font.setPointSizeF(font.pointSizeF() * factor);
+        return font;
+    };
+    chart->setTitleFont(grow(chart->titleFont()));
+    chart->legend()->setFont(grow(chart->legend()->font()));
+    for (QAbstractAxis* axis : chart->axes()) {
+        axis->setLabelsFont(grow(axis->labelsFont()));
+        axis->setTitleFont(grow(axis->titleFont()));
+    }
+    for (QAbstractSeries* s : chart->series()) {
+        auto* line = qobject_cast<QLineSeries*>(s);
+        if (!line) continue;
+        QPen pen = line->pen();
+        pen.setWidthF(pen.widthF() * factor);
+        line->setPen(pen);
+        line->setMarkerSize(line->markerSize() * factor);
+    }
 }
 
 }  // namespace mnist::ui

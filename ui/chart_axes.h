@@ -1,11 +1,13 @@
 #pragma once
 // What the live training charts and the runs overlay share about their axes: the range the data
-// spans, a padded y axis with nice ticks fitted to it, and the data point nearest a hovered spot.
+// spans, a padded y axis with nice ticks fitted to it, the data point nearest a hovered spot, and
+// presentation mode's larger text and lines.
 #include <QList>
 #include <QPointF>
 
 #include <limits>
 
+class QChart;
 class QValueAxis;
 
 namespace mnist::ui {
@@ -24,5 +26,9 @@ void fitValueAxis(QValueAxis* axis, const ValueRange& range, double min_pad,
 
 // The point of `points` (not empty) nearest `x`: a hover lands anywhere on a line.
 QPointF nearestPoint(const QList<QPointF>& points, double x);
+
+// Multiplies `chart`'s title, legend and axis text sizes and its lines' widths and point markers
+// by `factor` (presentation mode and back).
+void scaleChart(QChart* chart, double factor);
 
 }  // namespace mnist::ui

@@ -151,25 +151,7 @@ QLineSeries* RunsCharts::addSeries(const Chart& c, const OverlayRun& run, Quanti
 void RunsCharts::setPresentationScale(double scale) {
     if (!(scale > 0) || scale == scale_) return;
     // Relative to the current scale, so going back to 1 gives the desktop sizes exactly.
-    const double f = scale / scale_;
-    auto grow = [f](QFont font) {
-        font.setPointSizeF(font.pointSizeF() * f);
-        return font;
-    };
-    for (const Chart* c : {&loss_, &acc_, &lr_}) {
-        c->chart->setTitleFont(grow(c->chart->titleFont()));
-        for (QAbstractAxis* axis : c->chart->axes()) {
-            axis->setLabelsFont(grow(axis->labelsFont()));
-            axis->setTitleFont(grow(axis->titleFont()));
-        }
-        for (QAbstractSeries* s : c->chart->series()) {
-            auto* line = static_cast<QLineSeries*>(s);
-            QPen pen = line->pen();
-            pen.setWidthF(pen.widthF() * f);
-            line->setPen(pen);
-            line->setMarkerSize(line->markerSize() * f);
-        }
-    }
+    for (const Chart* c : {&loss_, &acc_, &lr_}) scaleChart(c->chart, scale / scale_);
     scale_ = scale;
 }
 

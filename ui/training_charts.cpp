@@ -181,27 +181,7 @@ QLineSeries* TrainingCharts::addSeries(QChart* chart, QValueAxis* x, QAbstractAx
 void TrainingCharts::setPresentationScale(double scale) {
     if (!(scale > 0) || scale == scale_) return;
     // Relative to the current scale, so going back to 1 gives the desktop sizes exactly.
-    const double f = scale / scale_;
-    auto grow = [f](QFont font) {
-        font.setPointSizeF(font.pointSizeF() * f);
-        return font;
-    };
-    for (QChart* chart : {loss_chart_, acc_chart_, lr_chart_}) {
-        chart->setTitleFont(grow(chart->titleFont()));
-        chart->legend()->setFont(grow(chart->legend()->font()));
-        for (QAbstractAxis* axis : chart->axes()) {
-            axis->setLabelsFont(grow(axis->labelsFont()));
-            axis->setTitleFont(grow(axis->titleFont()));
-        }
-        for (QAbstractSeries* s : chart->series()) {
-            auto* line = qobject_cast<QLineSeries*>(s);
-            if (!line) continue;
-            QPen pen = line->pen();
-            pen.setWidthF(pen.widthF() * f);
-            line->setPen(pen);
-            line->setMarkerSize(line->markerSize() * f);
-        }
-    }
+    for (QChart* chart : {loss_chart_, acc_chart_, lr_chart_}) scaleChart(chart, scale / scale_);
     scale_ = scale;
     for (auto [chart, axis] : {std::pair{loss_chart_, loss_x_}, std::pair{acc_chart_, acc_x_},
                                std::pair{lr_chart_, lr_x_}}) {
