@@ -4,6 +4,7 @@
 // crashes nothing; delete removes only that run (and refuses a folder holding a user's file);
 // rename persists; export writes the ticked runs' rows; a run's recipe goes back into the model
 // panel; the list is read again when a training ends (and, while shown, after every epoch).
+#include <QApplication>
 #include <QChart>
 #include <QDir>
 #include <QFile>
@@ -11,6 +12,7 @@
 #include <QLabel>
 #include <QLegend>
 #include <QLineSeries>
+#include <QPointer>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -370,6 +372,32 @@ class RunsPageTest : public QObject {
         WAIT_LISTED(again);
         QCOMPARE(again.table()->item(again.rowOf(folder), RunsPage::Name)->text(),
                  QStringLiteral("with augmentation"));
+    }
+
+    void aNameBeingTypedSurvivesARefresh() {
+        QTemporaryDir out;
+        const QString runs = QString::fromStdString(mnist::runs_folder(out.path().toStdString()));
+        const auto run = writeRun(runs, QStringLiteral("a-run"), 2, 97);
+        RunsPage page;
+        page.setOutputDir(out.path());
+        page.show();
+        page.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&page));
+        WAIT_LISTED(page);
+        page.table()->editItem(page.table()->item(0, RunsPage::Name));
+        QPointer<QWidget> editor = QApplication::focusWidget();
+        QVERIFY(editor && page.table()->viewport()->isAncestorOf(editor));
+        QTest::keyClicks(editor, QStringLiteral("baseline"));
+        // A training's epoch asks for the list again while the name is being typed.
+        page.refresh();
+        QTest::qWait(1200);
+        QVERIFY2(editor, "refilling the table closed the editor");
+        QCOMPARE(QApplication::focusWidget(), editor.data());
+        QTest::keyClick(editor, Qt::Key_Return);
+        WAIT_LISTED(page);
+        QCOMPARE(QString::fromStdString(mnist::read_run(run.folder).name),
+                 QStringLiteral("baseline"));
+        QCOMPARE(page.table()->item(0, RunsPage::Name)->text(), QStringLiteral("baseline"));
     }
 
     void exportWritesTheTickedRunsRows() {

@@ -15,6 +15,7 @@
 #include <QSplitter>
 #include <QStyle>
 #include <QTableWidget>
+#include <QTimer>
 #include <QToolBar>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -231,6 +232,12 @@ RunsPage::Listing RunsPage::readFolders(const QStringList& folders) {
 
 void RunsPage::refresh() {
     listing_ = true;
+    // Refilling the table would close a name being typed (a training refreshes every epoch).
+    const QWidget* focus = QApplication::focusWidget();
+    if (focus && table_->viewport()->isAncestorOf(focus)) {
+        QTimer::singleShot(500, this, &RunsPage::refresh);
+        return;
+    }
     if (watcher_.isRunning()) {
         refresh_again_ = true;
         return;
