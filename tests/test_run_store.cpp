@@ -232,6 +232,46 @@ class RunStoreTest : public QObject {
         QCOMPARE(listed[0].folder, good.folder());
     }
 
+    // Numbers JSON can hold but a run cannot have: each is a broken run naming the field, rather
+    // than a wrapped int, an lround overflow in the list, or a recipe the form and resume refuse.
+    void outOfRangeNumbersAreListedAsBroken() {
+        const std::string runs = mnist::runs_folder(out());
+        auto good = mnist::RunWriter::start(options());
+        good.update(result_of({epoch(1, 90, 1e-3), epoch(2, 91, 1e-3)}), "finished");
+        const std::string text = slurp(good.folder() + "/run.json");
+        const std::vector<std::pair<std::string, std::string>> cases = {
+            {"\"best_epoch\": 99999999999", "'best_epoch'"},
+            {"\"best_epoch\": -3", "'best_epoch'"},
+            {"\"best_epoch\": 1.5", "'best_epoch'"},
+            {"\"best_val_acc\": 1e300", "'best_val_acc'"},
+            {"\"test_acc\": -1", "'test_acc'"},
+            {"\"seconds\": 1e300", "'seconds'"},
+            {"\"seconds\": -50", "'seconds'"},
+            {"\"seed\": -1", "'seed'"},
+            {"\"seed\": 1.5", "'seed'"},
+            {"\"batch_size\": 0", "recipe field 'batch_size'"},
+            {"\"epochs\": -4", "recipe field 'epochs'"},
+            {"\"lr\": -1", "recipe field 'lr'"},
+            {"\"ema_decay\": 2", "recipe field 'ema_decay'"},
+        };
+        for (std::size_t i = 0; i < cases.size(); ++i) {
+            const std::string& replacement = cases[i].first;
+            const std::string key = replacement.substr(0, replacement.find(':') + 1);
+            std::string changed = text;
+            const auto at = changed.rfind(key);  // the top level's seed, after the recipe's
+            QVERIFY2(at != std::string::npos, key.c_str());
+            changed.replace(at, changed.find_first_of(",\n", at) - at, replacement);
+            const fs::path folder = fs::path(runs) / ("bad-" + std::to_string(i));
+            fs::create_directories(folder);
+            fs::copy_file(good.folder() + "/history.csv", folder / "history.csv");
+            spit((folder / "run.json").string(), changed);
+            const mnist::RunRecord run = mnist::read_run(folder.string());
+            QVERIFY2(run.problem.find(cases[i].second) != std::string::npos,
+                     (replacement + " -> '" + run.problem + "'").c_str());
+            QVERIFY2(run.problem.find("run.json") != std::string::npos, run.problem.c_str());
+        }
+    }
+
     // Hostile files: every truncation of run.json and history.csv, and NaN in the history, give
     // a broken run naming the file, never an exception or a half-read run.
     void everyTruncationIsListedAsBroken() {

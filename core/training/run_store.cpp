@@ -28,6 +28,9 @@ constexpr const char* kStateFile = "state.pt";
 constexpr const char* kHistoryHeader = "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds";
 // run.json's layout; a reader refuses a newer one rather than misread it.
 constexpr int kFormat = 1;
+// Bounds for run.json's numbers: far beyond any real run, well inside an int and a long.
+constexpr double kMaxEpochs = 1e9;
+constexpr double kMaxSeconds = 1e12;
 
 std::string in_folder(const std::string& folder, const char* file) {
     return (fs::path(folder) / file).string();
@@ -80,7 +83,12 @@ TrainOptions recipe_from_json(const json& recipe, const std::string& model) {
     for (const RecipeField& field : recipe_fields()) {
         const auto it = recipe.find(field.key);
         if (it == recipe.end()) continue;
-        field.set(options, field_from_json(field, *it));
+        const FieldValue value = field_from_json(field, *it);
+        // The recipe is loaded back into the form and resumed from: training's ranges hold.
+        const std::string problem = range_problem(field, value);
+        if (!problem.empty())
+            throw std::runtime_error("recipe field '" + field.key + "': " + problem);
+        field.set(options, value);
     }
     return options;
 }
@@ -221,6 +229,20 @@ bool process_alive(std::int64_t pid) {
     return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
 }
 
+// A number field of run.json within min..max; get<int>() of 1e11 or get<uint64_t>() of -1 would
+// silently wrap, and a time of 1e300 s overflows every duration shown.
+double number_in(const json& j, const char* key, double min, double max, bool whole) {
+    const json& value = j.at(key);
+    const bool ok = whole ? value.is_number_integer() : value.is_number();
+    const double number = ok ? value.get<double>() : 0.0;
+    if (!ok || !(number >= min && number <= max)) {
+        throw std::runtime_error(
+            std::string("'") + key + "' should be " + (whole ? "a whole number" : "a number") +
+            " from " + number_text(min) + " to " + number_text(max) + ", got " + value.dump());
+    }
+    return number;
+}
+
 // run.json's fields into `run`; throws naming the file and the field.
 void fill_from_json(RunRecord& run, const json& j, const std::string& path) {
     try {
@@ -232,18 +254,21 @@ void fill_from_json(RunRecord& run, const json& j, const std::string& path) {
         run.name = j.at("name").get<std::string>();
         run.model = j.at("model").get<std::string>();
         if (run.model.empty()) throw std::runtime_error("the model name is empty");
+        if (!j.at("seed").is_number_unsigned()) {
+            throw std::runtime_error("'seed' should be a whole number >= 0, got " +
+                                     j.at("seed").dump());
+        }
         run.seed = j.at("seed").get<std::uint64_t>();
         run.options = recipe_from_json(j.at("recipe"), run.model);
         run.started = j.at("started").get<std::string>();
-        run.seconds = j.at("seconds").get<double>();
+        run.seconds = number_in(j, "seconds", 0, kMaxSeconds, false);
         run.ended = j.at("ended").get<std::string>();
         run.failure = j.value("failure", std::string());
         run.pid = j.value("pid", std::int64_t{0});
         run.live = run.ended == "running" && process_alive(run.pid);
-        run.best_epoch = j.at("best_epoch").get<int>();
-        run.best_val_acc = j.at("best_val_acc").get<double>();
-        const json& test = j.at("test_acc");
-        if (!test.is_null()) run.test_acc = test.get<double>();
+        run.best_epoch = static_cast<int>(number_in(j, "best_epoch", 0, kMaxEpochs, true));
+        run.best_val_acc = number_in(j, "best_val_acc", 0, 100, false);
+        if (!j.at("test_acc").is_null()) run.test_acc = number_in(j, "test_acc", 0, 100, false);
         const std::string checkpoint = j.value("checkpoint", std::string());
         if (!checkpoint.empty() && fs::is_regular_file(fs::path(run.folder) / checkpoint)) {
             run.checkpoint = (fs::path(run.folder) / checkpoint).string();
