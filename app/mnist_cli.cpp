@@ -363,8 +363,8 @@ int run_experiment(const TrainFlags& flags, const std::vector<std::uint64_t>& se
             }
             std::printf(
                 "%s, %lld parameters: final %.2f ± %.2f%%, best %.2f ± %.2f%%, last-3 min %.2f%%\n",
-                s.model.c_str(), static_cast<long long>(s.params), s.final_mean, s.final_std,
-                s.best_mean, s.best_std, s.last3_min);
+                s.model.c_str(), static_cast<long long>(s.params), s.final_acc.mean,
+                s.final_acc.std, s.best_acc.mean, s.best_acc.std, s.last3_min);
         }
         return 0;
     }
@@ -385,10 +385,10 @@ int run_experiment(const TrainFlags& flags, const std::vector<std::uint64_t>& se
                       {"recipe", mnist::describe_recipe(options)},
                       {"device", s.runs.empty() ? "" : s.runs.front().result.start.device},
                       {"runs", runs},
-                      {"final_mean", s.final_mean},
-                      {"final_std", s.final_std},
-                      {"best_mean", s.best_mean},
-                      {"best_std", s.best_std},
+                      {"final_mean", s.final_acc.mean},
+                      {"final_std", s.final_acc.std},
+                      {"best_mean", s.best_acc.mean},
+                      {"best_std", s.best_acc.std},
                       {"last3_min", s.last3_min}}
                      .dump(2)
               << "\n";
@@ -433,7 +433,7 @@ int run_cv(const TrainFlags& flags, int folds, bool test_best) {
         std::printf(
             "Validation accuracy: best %.2f ± %.2f%%, last epoch %.2f ± %.2f%% (mean ± "
             "sample std of %zu folds)\n",
-            cv.best_mean, cv.best_std, cv.final_mean, cv.final_std, cv.done.size());
+            cv.best_acc.mean, cv.best_acc.std, cv.final_acc.mean, cv.final_acc.std, cv.done.size());
         if (cv.best_fold > 0) {
             std::printf("Best fold: %d, checkpoint %s\n", cv.best_fold,
                         cv.done[std::size_t(cv.best_fold - 1)].result.checkpoint.c_str());
@@ -457,12 +457,18 @@ int run_cv(const TrainFlags& flags, int folds, bool test_best) {
                              {"checkpoint", f.result.checkpoint},
                              {"epochs", epochs}});
     }
-    json out = {{"model", cv.model},           {"folds", cv.folds},
-                {"seed", options.seed},        {"recipe", mnist::describe_recipe(options)},
-                {"folder", cv.folder},         {"fold_results", fold_list},
-                {"best_mean", cv.best_mean},   {"best_std", cv.best_std},
-                {"final_mean", cv.final_mean}, {"final_std", cv.final_std},
-                {"best_fold", cv.best_fold},   {"stopped", cv.stopped}};
+    json out = {{"model", cv.model},
+                {"folds", cv.folds},
+                {"seed", options.seed},
+                {"recipe", mnist::describe_recipe(options)},
+                {"folder", cv.folder},
+                {"fold_results", fold_list},
+                {"best_mean", cv.best_acc.mean},
+                {"best_std", cv.best_acc.std},
+                {"final_mean", cv.final_acc.mean},
+                {"final_std", cv.final_acc.std},
+                {"best_fold", cv.best_fold},
+                {"stopped", cv.stopped}};
     if (cv.test_acc) out["test_acc"] = *cv.test_acc;
     std::cout << out.dump(2) << "\n";
     return 0;

@@ -233,8 +233,8 @@ class TestCrossValidation : public QObject {
         const double mean = (bests[0] + bests[1] + bests[2]) / 3;
         double squares = 0;
         for (const double b : bests) squares += (b - mean) * (b - mean);
-        QVERIFY(std::abs(cv.best_mean - mean) < 1e-9);
-        QVERIFY(std::abs(cv.best_std - std::sqrt(squares / 2)) < 1e-9);
+        QVERIFY(std::abs(cv.best_acc.mean - mean) < 1e-9);
+        QVERIFY(std::abs(cv.best_acc.std - std::sqrt(squares / 2)) < 1e-9);
         QCOMPARE(cv.best_fold,
                  int(std::max_element(bests.begin(), bests.end()) - bests.begin()) + 1);
         QVERIFY(!cv.test_acc);
@@ -246,8 +246,8 @@ class TestCrossValidation : public QObject {
                      cv.done[i].result.epochs[0].train_loss);
             QCOMPARE(second.done[i].result.best_val_acc, cv.done[i].result.best_val_acc);
         }
-        QCOMPARE(second.best_mean, cv.best_mean);
-        QCOMPARE(second.best_std, cv.best_std);
+        QCOMPARE(second.best_acc.mean, cv.best_acc.mean);
+        QCOMPARE(second.best_acc.std, cv.best_acc.std);
     }
 
     // The test files are garbage in this data folder: a cross-validation that never reads them
@@ -297,7 +297,7 @@ class TestCrossValidation : public QObject {
         QCOMPARE(cv.done.size(), std::size_t(1));
         QCOMPARE(observer.starts.size(), std::size_t(2));
         QCOMPARE(cv.best_fold, 1);
-        QCOMPARE(cv.best_mean, cv.done[0].result.best_val_acc);
+        QCOMPARE(cv.best_acc.mean, cv.done[0].result.best_val_acc);
         QVERIFY(!cv.test_acc);  // a stopped cross-validation does not go on to the test set
     }
 

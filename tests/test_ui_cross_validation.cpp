@@ -78,9 +78,9 @@ class CrossValidationUiTest : public QObject {
         }
         QCOMPARE(dialog.meanSeries()->count(), 2);
         QVERIFY(std::abs(dialog.meanSeries()->at(0).y() - sum / 3) < 1e-9);
-        QVERIFY(std::abs(cv.best_mean - sum / 3) < 1e-9);
+        QVERIFY(std::abs(cv.best_acc.mean - sum / 3) < 1e-9);
         QCOMPARE(dialog.progressBar()->value(), dialog.progressBar()->maximum());
-        QVERIFY(dialog.summaryText().contains(QString::number(cv.best_mean, 'f', 2)));
+        QVERIFY(dialog.summaryText().contains(QString::number(cv.best_acc.mean, 'f', 2)));
         QVERIFY(!dialog.summaryText().contains("Test accuracy"));  // not asked for
         QVERIFY(dialog.startButton()->isEnabled());
     }

@@ -201,8 +201,8 @@ void CrossValidationDialog::onFinished(const mnist::CrossValidation& cv) {
                       "best fold %5.")
                        .arg(cv.done.size())
                        .arg(cv.folds)
-                       .arg(cv.best_mean, 0, 'f', 2)
-                       .arg(cv.best_std, 0, 'f', 2)
+                       .arg(cv.best_acc.mean, 0, 'f', 2)
+                       .arg(cv.best_acc.std, 0, 'f', 2)
                        .arg(cv.best_fold);
     if (cv.test_acc) {
         text += QLatin1Char(' ') +

@@ -32,12 +32,8 @@ void summarise(CrossValidation& cv) {
             cv.best_fold = fold.fold;
         }
     }
-    const MeanStd b = mean_and_sample_std(bests);
-    const MeanStd f = mean_and_sample_std(finals);
-    cv.best_mean = b.mean;
-    cv.best_std = b.std;
-    cv.final_mean = f.mean;
-    cv.final_std = f.std;
+    cv.best_acc = mean_and_sample_std(bests);
+    cv.final_acc = mean_and_sample_std(finals);
 }
 
 }  // namespace

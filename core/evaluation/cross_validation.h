@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/sample_statistics.h"
 #include "core/training/trainer.h"
 
 namespace mnist {
@@ -38,9 +39,9 @@ struct CrossValidation {
     std::string folder;        // <out>/cv-<model>-k<folds>
     std::vector<CvFold> done;  // the folds that finished (all of them unless stopped)
     // Over the finished folds' best validation accuracies (the checkpoints' scores), and their
-    // last epochs'; std is the sample standard deviation.
-    double best_mean = 0.0, best_std = 0.0;
-    double final_mean = 0.0, final_std = 0.0;
+    // last epochs'.
+    MeanStd best_acc;
+    MeanStd final_acc;
     int best_fold = 0;               // 1-based; 0 when no fold finished
     std::optional<double> test_acc;  // the best fold's checkpoint on the test set, when asked
     bool stopped = false;            // the stop flag ended it before every fold finished

@@ -52,14 +52,8 @@ ExperimentSummary run_experiment(const TrainOptions& options,
         bests.push_back(r.best_acc);
         summary.runs.push_back(std::move(r));
     }
-    if (!finals.empty()) {
-        const MeanStd final_acc = mean_and_sample_std(finals);
-        const MeanStd best_acc = mean_and_sample_std(bests);
-        summary.final_mean = final_acc.mean;
-        summary.final_std = final_acc.std;
-        summary.best_mean = best_acc.mean;
-        summary.best_std = best_acc.std;
-    }
+    summary.final_acc = mean_and_sample_std(finals);  // zeros when no seed finished
+    summary.best_acc = mean_and_sample_std(bests);
     return summary;
 }
 
@@ -111,8 +105,9 @@ std::string format_markdown(const ExperimentSummary& summary, const TrainOptions
               fmt("%.2f %% (%g)", r.best_acc, r.result.best_epoch) + " | " +
               fmt("%.2f %%", r.last3_min) + " | " + fmt("%.0f", seconds) + " |\n";
     }
-    md += "| **mean ± std** | " + fmt("**%.2f ± %.2f %%**", summary.final_mean, summary.final_std) +
-          " | " + fmt("%.2f ± %.2f %%", summary.best_mean, summary.best_std) + " | " +
+    md += "| **mean ± std** | " +
+          fmt("**%.2f ± %.2f %%**", summary.final_acc.mean, summary.final_acc.std) + " | " +
+          fmt("%.2f ± %.2f %%", summary.best_acc.mean, summary.best_acc.std) + " | " +
           fmt("%.2f %%", summary.last3_min) + " | |\n";
     return md;
 }

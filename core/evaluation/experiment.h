@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/sample_statistics.h"
 #include "core/training/trainer.h"
 
 namespace mnist {
@@ -23,8 +24,8 @@ struct ExperimentSummary {
     std::string model;
     std::int64_t params = 0;
     std::vector<SeedRun> runs;
-    double final_mean = 0.0, final_std = 0.0;  // sample standard deviation (n - 1)
-    double best_mean = 0.0, best_std = 0.0;
+    MeanStd final_acc;  // over the seeds' final_acc
+    MeanStd best_acc;
     double last3_min = 0.0;  // over all seeds
     bool stopped = false;
 };
