@@ -323,6 +323,27 @@ class ResumeTest : public QObject {
             QVERIFY2(why.find(state) != std::string::npos, why.c_str());
         }
 
+        // Another Model_1 run's state: more epochs than this run has, or as many but others.
+        fs::copy_file(mnist::run_state_path(straight_.run_folder), state,
+                      fs::copy_options::overwrite_existing);
+        mnist::ResumeChanges more;
+        more.epochs = 4;
+        why = message_of<mnist::CheckpointError>(
+            [&] { mnist::resume_training(never.run_folder, more); });
+        QVERIFY2(
+            why.find(state) != std::string::npos && why.find("another run") != std::string::npos,
+            why.c_str());
+        mnist::TrainOptions stranger_options = slice(out("stranger"), 3);
+        stranger_options.seed = 6;
+        const auto stranger = mnist::train(stranger_options);
+        const std::string stranger_state = mnist::run_state_path(stranger.run_folder);
+        fs::copy_file(mnist::run_state_path(straight_.run_folder), stranger_state,
+                      fs::copy_options::overwrite_existing);
+        why = message_of<mnist::CheckpointError>(
+            [&] { mnist::resume_training(stranger.run_folder, more); });
+        QVERIFY2(why.find("epoch 1 differs") != std::string::npos, why.c_str());
+        QCOMPARE(mnist::read_run(stranger.run_folder).history.size(), std::size_t{3});
+
         // Another model's state in a Model_1 run.
         mnist::TrainOptions other = slice(out("other"), 1);
         other.model = "Model_2";

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -474,6 +475,34 @@ TrainOptions resumed_options(const RunRecord& run, int epochs_done, const Resume
     return o;
 }
 
+// The state must be this run's: its epochs are the run's history (history.csv holds 10 digits)
+// plus at most the one a kill cut off between writing state.pt and run.json. Another run's state
+// of the same model would otherwise replace this run's history and weights without a word.
+void check_state_fits_run(const RunProgress& progress, const ResumeTarget& target) {
+    const std::vector<EpochMetrics>& recorded = target.run.history;
+    const auto close = [](double a, double b) {
+        return std::abs(a - b) <= 1e-8 * std::max(1.0, std::abs(b));
+    };
+    std::string problem;
+    if (progress.history.size() != static_cast<std::size_t>(progress.epoch) ||
+        progress.history.size() < recorded.size() ||
+        progress.history.size() > recorded.size() + 1) {
+        problem = "it has " + std::to_string(progress.epoch) + " epochs, the run's history " +
+                  std::to_string(recorded.size());
+    }
+    for (std::size_t i = 0; problem.empty() && i < recorded.size(); ++i) {
+        const EpochMetrics &a = progress.history[i], &b = recorded[i];
+        if (!close(a.train_loss, b.train_loss) || !close(a.val_loss, b.val_loss) ||
+            !close(a.val_acc, b.val_acc) || !close(a.lr, b.lr)) {
+            problem = "its epoch " + std::to_string(i + 1) + " differs from the run's history";
+        }
+    }
+    if (!problem.empty()) {
+        throw CheckpointError("training state " + target.state + " is not from the run in " +
+                              target.folder + " (" + problem + "); it belongs to another run");
+    }
+}
+
 }  // namespace
 
 TrainResult train(const TrainOptions& options, TrainObserver* observer,
@@ -503,6 +532,7 @@ TrainResult resume_training(const std::string& run, const ResumeChanges& changes
     Session session = open_session(options, nullptr);
     const RunProgress progress =
         load_training_state(target.state, session.state, options.model, session.device);
+    check_state_fits_run(progress, target);
     options = resumed_options(target.run, progress.epoch, changes);
     if (changes.lr) session.state.scheduler->set_lr(*changes.lr);
 
