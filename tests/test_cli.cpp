@@ -4,7 +4,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QtTest>
 
@@ -16,17 +15,19 @@
 #include "core/inference/photo_cleanup.h"
 
 #include "checkpoint_test_support.h"
+#include "cli_test_support.h"
 #include "core/checkpoint/checkpoint.h"
 #include "core/image/image_encoding.h"
 #include "core/models/model_factory.h"
 #include "core/models/model_summary.h"
 #include "core/training/recipe_fields.h"
+#include "training_test_support.h"
 
 namespace {
 
-bool have_data() {
-    return std::filesystem::exists(MNIST_DATA_DIR "/train-images-idx3-ubyte");
-}
+using test_support::cli;
+using test_support::have_mnist;
+using Run = test_support::CliRun;
 
 std::string read_all(const QString& path) {
     std::ifstream in(path.toStdString(), std::ios::binary);
@@ -48,20 +49,6 @@ QStringList tiny_train(const QString& out, const QString& epochs = "1") {
     return {"train", "--model",      "Model_1", "--epochs", epochs,         "--limit-train",
             "2000",  "--limit-test", "500",     "--data",   MNIST_DATA_DIR, "--out",
             out,     "--threads",    "1",       "--json"};
-}
-
-struct Run {
-    int code = -1;
-    QByteArray out;
-    QString err;
-};
-
-Run cli(const QStringList& args) {
-    QProcess p;
-    p.start(MNIST_BINARY_DIR "/app/mnist-cli", args);
-    if (!p.waitForFinished(300000)) return {};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            QString::fromUtf8(p.readAllStandardError())};
 }
 
 QJsonDocument parse(const Run& r) {
@@ -100,8 +87,7 @@ class TestCli : public QObject {
     }
 
     void recipeAugmentationIsKeptUnlessSwitchedOff() {
-        if (!std::filesystem::exists(MNIST_DATA_DIR "/train-images-idx3-ubyte"))
-            QSKIP("MNIST not fetched");
+        if (!have_mnist()) QSKIP("MNIST not fetched");
         QTemporaryDir dir;
         const QStringList tiny = {
             "experiment", "--model", "Model_3",       "--seeds", "1",
@@ -178,7 +164,7 @@ class TestCli : public QObject {
     // A value outside a recipe field's range is refused before any data is read, with the message
     // of the recipe table (core/training/recipe_fields.h) and exit 2.
     void outOfRangeValueGetsTheTablesMessage() {
-        if (!have_data()) QSKIP("MNIST not fetched");
+        if (!have_mnist()) QSKIP("MNIST not fetched");
         QTemporaryDir dir;
         for (const char* key :
              {"augment_degrees", "augment_stroke", "ema_decay", "augment_shear"}) {
@@ -221,7 +207,7 @@ class TestCli : public QObject {
         file.write("P5\n2 2\n255\n\x00\xff\xff\xff", 15);
         file.close();
         QList<QStringList> commands = {{"predict", "--checkpoint", checkpoint, image}};
-        if (have_data()) {
+        if (have_mnist()) {
             commands.append({"eval", "--checkpoint", checkpoint, "--data", MNIST_DATA_DIR,
                              "--limit-test", "10"});
         }
@@ -236,7 +222,7 @@ class TestCli : public QObject {
     // --lr 1e30 makes the loss NaN within a few batches: exit 2, a message saying so, and the good
     // checkpoint already in --out is left exactly as it was.
     void divergingTrainingKeepsTheGoodCheckpoint() {
-        if (!have_data()) QSKIP("MNIST not fetched");
+        if (!have_mnist()) QSKIP("MNIST not fetched");
         QTemporaryDir dir;
         const QString checkpoint = save_untrained(dir.path());
         const std::string weights = read_all(checkpoint);
@@ -251,7 +237,7 @@ class TestCli : public QObject {
     // Two CPU runs on one thread with the same seed: the same metrics every epoch and the same
     // bytes in every tensor of the checkpoint.
     void sameSeedSameRunExactly() {
-        if (!have_data()) QSKIP("MNIST not fetched");
+        if (!have_mnist()) QSKIP("MNIST not fetched");
         QTemporaryDir a, b;
         const Run first = cli(tiny_train(a.path(), "2") + QStringList{"--seed", "5"});
         const Run second = cli(tiny_train(b.path(), "2") + QStringList{"--seed", "5"});
@@ -278,7 +264,7 @@ class TestCli : public QObject {
     // Several --checkpoint: the ensemble is scored and each member listed; models may differ. An
     // ensemble of one checkpoint twice scores exactly as that checkpoint alone.
     void evalScoresAnEnsemble() {
-        if (!have_data()) QSKIP("MNIST not fetched");
+        if (!have_mnist()) QSKIP("MNIST not fetched");
         QTemporaryDir dir;
         const QString bundled = MNIST_SOURCE_DIR "/resources/best_Model_3.pth";
         const QString untrained = save_untrained(dir.path());
@@ -348,7 +334,7 @@ class TestCli : public QObject {
     // drawings: a member's score is what it gets alone, and one checkpoint twice scores exactly
     // as that checkpoint alone.
     void drawnEvalScoresAnEnsemble() {
-        if (!have_data()) QSKIP("MNIST not fetched");
+        if (!have_mnist()) QSKIP("MNIST not fetched");
         QTemporaryDir dir;
         const QString bundled = MNIST_SOURCE_DIR "/resources/best_Model_3.pth";
         const QString untrained = save_untrained(dir.path());
@@ -459,7 +445,7 @@ class TestCli : public QObject {
     // Every train is a run under --out/runs; `runs` lists it (and a broken folder beside it,
     // without failing); `train --resume` extends it in place and refuses recipe flags.
     void runsAreListedAndResumed() {
-        if (!have_data()) QSKIP("MNIST not fetched");
+        if (!have_mnist()) QSKIP("MNIST not fetched");
         QTemporaryDir dir;
         const Run trained = cli(tiny_train(dir.path()));
         QCOMPARE(trained.code, 0);
@@ -509,8 +495,7 @@ class TestCli : public QObject {
     }
 
     void trainEvalPredictRoundTrip() {
-        if (!std::filesystem::exists(MNIST_DATA_DIR "/train-images-idx3-ubyte"))
-            QSKIP("MNIST not fetched");
+        if (!have_mnist()) QSKIP("MNIST not fetched");
         QTemporaryDir dir;
         const Run train = cli({"train", "--model", "Model_1", "--epochs", "2", "--limit-train",
                                "2048", "--limit-test", "500", "--data", MNIST_DATA_DIR, "--out",

@@ -4,7 +4,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QtTest>
 
 #include <algorithm>
@@ -17,18 +16,20 @@
 #include <utility>
 #include <vector>
 
+#include "cli_test_support.h"
 #include "core/data/mnist_dataset.h"
 #include "core/data/stratified_folds.h"
 #include "core/errors.h"
 #include "core/evaluation/cross_validation.h"
 #include "core/evaluation/evaluation.h"
 #include "core/training/recipes.h"
+#include "training_test_support.h"
 
 namespace {
 
-bool have_data() {
-    return std::filesystem::exists(MNIST_DATA_DIR "/train-images-idx3-ubyte");
-}
+using test_support::cli;
+using test_support::CliRun;
+using test_support::have_mnist;
 
 std::vector<int> mnist_train_labels() {
     const auto labels =
@@ -67,13 +68,8 @@ void check_folds(const std::vector<int>& labels,
 }
 
 mnist::TrainOptions tiny_options(const QTemporaryDir& dir) {
-    mnist::TrainOptions o = mnist::recommended_options("Model_1");
-    o.data_dir = MNIST_DATA_DIR;
-    o.out_dir = dir.path().toStdString();
+    mnist::TrainOptions o = test_support::mnist_slice(dir.path().toStdString(), 1500, 500);
     o.epochs = 1;
-    o.limit_train = 1500;
-    o.limit_test = 500;
-    o.device = "cpu";
     o.batch_size = 32;
     o.threads = 1;  // one thread: each fold's numbers are exactly reproducible
     o.seed = 3;
@@ -99,20 +95,6 @@ class FoldRecorder : public mnist::CvObserver {
     int batches_ = 0;
 };
 
-struct CliRun {
-    int code = -1;
-    QByteArray out;
-    QString err;
-};
-
-CliRun cli(const QStringList& args) {
-    QProcess p;
-    p.start(MNIST_BINARY_DIR "/app/mnist-cli", args);
-    if (!p.waitForFinished(300000)) return {};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            QString::fromUtf8(p.readAllStandardError())};
-}
-
 }  // namespace
 
 class TestCrossValidation : public QObject {
@@ -133,7 +115,7 @@ class TestCrossValidation : public QObject {
     }
 
     void foldsOfMnistTrainingSetAreStratified() {
-        if (!have_data()) QSKIP("MNIST not found");
+        if (!have_mnist()) QSKIP("MNIST not found");
         const auto labels = mnist_train_labels();
         QCOMPARE(labels.size(), std::size_t(60000));
         const auto folds = mnist::stratified_folds(labels, 5, 1);
@@ -173,7 +155,7 @@ class TestCrossValidation : public QObject {
     }
 
     void trainSplitRefusesOverlapAndValSplit() {
-        if (!have_data()) QSKIP("MNIST not found");
+        if (!have_mnist()) QSKIP("MNIST not found");
         QTemporaryDir dir;
         auto options = tiny_options(dir);
         try {
@@ -195,7 +177,7 @@ class TestCrossValidation : public QObject {
     }
 
     void tinyCrossValidationGivesPerFoldResultsAndTheirMeanAndStd() {
-        if (!have_data()) QSKIP("MNIST not found");
+        if (!have_mnist()) QSKIP("MNIST not found");
         QTemporaryDir dir, again;
         FoldRecorder observer;
         const auto cv = mnist::cross_validate(tiny_options(dir), {3, false}, &observer);
@@ -253,7 +235,7 @@ class TestCrossValidation : public QObject {
     // The test files are garbage in this data folder: a cross-validation that never reads them
     // succeeds; one asked for the final test names the test file.
     void testSetIsReadOnlyWhenAsked() {
-        if (!have_data()) QSKIP("MNIST not found");
+        if (!have_mnist()) QSKIP("MNIST not found");
         QTemporaryDir dir, data;
         namespace fs = std::filesystem;
         for (const char* name : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte"}) {
@@ -286,7 +268,7 @@ class TestCrossValidation : public QObject {
     }
 
     void stopFlagEndsWithTheFoldsDone() {
-        if (!have_data()) QSKIP("MNIST not found");
+        if (!have_mnist()) QSKIP("MNIST not found");
         QTemporaryDir dir;
         auto options = tiny_options(dir);
         options.batch_size = 100;  // 10 batches per fold
@@ -312,7 +294,7 @@ class TestCrossValidation : public QObject {
             << QStringList{"--folds", "3", "--val-split", "100"} << "validation split (100)";
     }
     void cliRefusesBadFoldCountsWithTwo() {
-        if (!have_data()) QSKIP("MNIST not found");
+        if (!have_mnist()) QSKIP("MNIST not found");
         QFETCH(QStringList, args);
         QFETCH(QString, needle);
         const CliRun r =
@@ -323,7 +305,7 @@ class TestCrossValidation : public QObject {
     }
 
     void cliReportsEachFoldAndTheirMean() {
-        if (!have_data()) QSKIP("MNIST not found");
+        if (!have_mnist()) QSKIP("MNIST not found");
         QTemporaryDir dir;
         const QStringList tiny{
             "cv", "--model",       "Model_1",      "--folds",      "2",        "--epochs",

@@ -19,45 +19,25 @@
 #include "core/training/recipes.h"
 #include "core/training/run_store.h"
 #include "core/training/trainer.h"
+#include "training_test_support.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-bool have_data() {
-    return fs::exists(MNIST_DATA_DIR "/train-images-idx3-ubyte");
-}
+using test_support::have_mnist;
 
 // Model_1's plain recipe on 1,024 training images (8 batches) and 500 test images, with a weight
 // average and a plateau schedule that cuts at once, so every part of the state matters.
 mnist::TrainOptions slice(const std::string& out, int epochs) {
-    mnist::TrainOptions o = mnist::recommended_options("Model_1");
-    o.data_dir = MNIST_DATA_DIR;
-    o.out_dir = out;
+    mnist::TrainOptions o = test_support::mnist_slice(out, 1024, 500);
     o.epochs = epochs;
-    o.limit_train = 1024;
-    o.limit_test = 500;
-    o.device = "cpu";
     o.threads = 1;
     o.seed = 5;
     o.ema_decay = 0.9;
     o.plateau_patience = 0;
     return o;
 }
-
-// Sets the stop flag on a given batch of the run (counting across epochs).
-class StopAt : public mnist::TrainObserver {
-  public:
-    StopAt(std::atomic<bool>& flag, int batch) : flag_(flag), at_(batch) {}
-    void on_batch(const mnist::BatchProgress&) override {
-        if (++seen_ == at_) flag_ = true;
-    }
-
-  private:
-    std::atomic<bool>& flag_;
-    int at_;
-    int seen_ = 0;
-};
 
 // The epochs a run reported after it resumed, to check the observer sees only those.
 class EpochLog : public mnist::TrainObserver {
@@ -137,7 +117,7 @@ class ResumeTest : public QObject {
 
   private Q_SLOTS:
     void initTestCase() {
-        if (!have_data()) QSKIP("MNIST is not in data/MNIST/raw (run scripts/fetch_data.sh)");
+        if (!have_mnist()) QSKIP("MNIST is not in data/MNIST/raw (run scripts/fetch_data.sh)");
         QVERIFY(dir_.isValid());
         straight_ = mnist::train(slice(out("straight"), 3));
         QCOMPARE(straight_.epochs.size(), std::size_t{3});
@@ -179,7 +159,7 @@ class ResumeTest : public QObject {
 
     void stoppedMidEpochResumesToTheSameRun() {
         std::atomic<bool> stop{false};
-        StopAt stopper(stop, 8 + 3);  // the third batch of epoch 2
+        test_support::StopAfter stopper(stop, 8 + 3);  // the third batch of epoch 2
         const auto stopped = mnist::train(slice(out("stopped"), 3), &stopper, &stop);
         QCOMPARE(stopped.ended, std::string("stopped"));
         QCOMPARE(stopped.epochs.size(), std::size_t{1});

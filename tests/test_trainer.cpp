@@ -22,38 +22,19 @@
 #include "core/training/history_csv.h"
 #include "core/training/recipes.h"
 #include "core/training/trainer.h"
+#include "training_test_support.h"
 
 namespace {
 
-bool have_data() {
-    return std::filesystem::exists(MNIST_DATA_DIR "/train-images-idx3-ubyte");
-}
+using test_support::have_mnist;
+using test_support::StopAfter;
 
+// Two epochs of 32 batches (4,096 images in batches of 128).
 mnist::TrainOptions slice_options(const QTemporaryDir& dir) {
-    mnist::TrainOptions o = mnist::recommended_options("Model_1");
-    o.data_dir = MNIST_DATA_DIR;
-    o.out_dir = dir.path().toStdString();
+    mnist::TrainOptions o = test_support::mnist_slice(dir.path().toStdString(), 4096, 1000);
     o.epochs = 2;
-    o.limit_train = 4096;
-    o.limit_test = 1000;
-    o.device = "cpu";
     return o;
 }
-
-// Sets the stop flag after a given number of batches and counts what it saw.
-class StopAfter : public mnist::TrainObserver {
-  public:
-    StopAfter(std::atomic<bool>& flag, int batches) : flag_(flag), stop_at_(batches) {}
-    void on_batch(const mnist::BatchProgress&) override {
-        if (++batches_ == stop_at_) flag_ = true;
-    }
-    int batches() const { return batches_; }
-
-  private:
-    std::atomic<bool>& flag_;
-    int stop_at_;
-    int batches_ = 0;
-};
 
 std::string read_all(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -130,7 +111,7 @@ class TestTrainer : public QObject {
 
   private Q_SLOTS:
     void init() {
-        if (!have_data()) QSKIP("MNIST not fetched (scripts/fetch_data.sh)");
+        if (!have_mnist()) QSKIP("MNIST not fetched (scripts/fetch_data.sh)");
     }
 
     void lossFallsAndAccuracyBeatsChance() {

@@ -18,6 +18,7 @@
 
 #include "core/training/recipes.h"
 #include "test_ui_environment.h"
+#include "training_test_support.h"
 #include "ui/cross_validation_dialog.h"
 #include "ui/cross_validation_job.h"
 #include "ui/main_window.h"
@@ -27,16 +28,10 @@ using mnist::ui::CrossValidationDialog;
 
 namespace {
 
-bool have_data() {
-    return std::filesystem::exists(MNIST_DATA_DIR "/train-images-idx3-ubyte");
-}
+using test_support::have_mnist;
 
 mnist::TrainOptions tinyOptions(const QTemporaryDir& out) {
-    mnist::TrainOptions o = mnist::recommended_options("Model_1");
-    o.data_dir = MNIST_DATA_DIR;
-    o.out_dir = out.path().toStdString();
-    o.limit_train = 900;
-    o.limit_test = 300;
+    mnist::TrainOptions o = test_support::mnist_slice(out.path().toStdString(), 900, 300);
     o.batch_size = 32;
     o.epochs = 1;
     o.threads = 1;
@@ -53,7 +48,7 @@ class CrossValidationUiTest : public QObject {
     void initTestCase() { mnist::ui::testing::isolateApplicationState(settings_); }
 
     void tinyRunPlotsOnePointPerFold() {
-        if (!have_data()) QSKIP("MNIST not found");
+        if (!have_mnist()) QSKIP("MNIST not found");
         QTemporaryDir out;
         CrossValidationDialog dialog(tinyOptions(out));
         dialog.show();
@@ -86,7 +81,7 @@ class CrossValidationUiTest : public QObject {
     }
 
     void cancelStopsWithTheFoldsDone() {
-        if (!have_data()) QSKIP("MNIST not found");
+        if (!have_mnist()) QSKIP("MNIST not found");
         QTemporaryDir out;
         mnist::TrainOptions options = tinyOptions(out);
         options.limit_train = 6000;  // folds of a few hundred batches: Cancel lands mid-fold
@@ -128,7 +123,7 @@ class CrossValidationUiTest : public QObject {
             }
         }
         QVERIFY(action);
-        if (!have_data()) QSKIP("MNIST not found: the action asks for the data folder instead");
+        if (!have_mnist()) QSKIP("MNIST not found: the action asks for the data folder instead");
         QVERIFY(window.setDataDir(QStringLiteral(MNIST_DATA_DIR)));
         action->trigger();
         auto* dialog = window.findChild<CrossValidationDialog*>();
