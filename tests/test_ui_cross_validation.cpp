@@ -35,7 +35,6 @@ mnist::TrainOptions tinyOptions(const QTemporaryDir& out) {
     o.batch_size = 32;
     o.epochs = 1;
     o.threads = 1;
-    o.device = "cpu";
     return o;
 }
 
