@@ -29,9 +29,11 @@
 #include "ui/main_window.h"
 #include "ui/model_panel.h"
 #include "ui/presentation_mode.h"
+#include "ui/resume_bar.h"
 #include "ui/runs_charts.h"
 #include "ui/runs_page.h"
 #include "ui/training_controller.h"
+#include "ui/training_page.h"
 
 using mnist::ui::MainWindow;
 using mnist::ui::RunsCharts;
@@ -485,6 +487,49 @@ class RunsPageTest : public QObject {
         w.presentationMode()->setActive(false);
         QCOMPARE(w.runsPage()->charts()->presentationScale(), 1.0);
         QVERIFY(w.close());
+    }
+
+    // A paused run deleted on the Runs tab, or removed behind the app's back, is no longer
+    // offered for Resume (the bar stayed, and Resume then failed on every click).
+    void deletedPausedRunIsNoLongerOffered() {
+        QTemporaryDir out;
+        const QString runs = QString::fromStdString(mnist::runs_folder(out.path().toStdString()));
+        // Paused after epoch 1 of 3: the recipe's epochs and a state.pt left to go on from.
+        const auto paused = [&](const QString& id) {
+            auto run = writeRun(runs, id, 1, 97);
+            run.options.epochs = 3;
+            run.ended = "stopped";
+            mnist::write_run(run);
+            QFile state(QString::fromStdString(mnist::run_state_path(run.folder)));
+            if (!state.open(QIODevice::WriteOnly) || state.write("state") != 5) return QString();
+            state.close();
+            QSettings().setValue(QStringLiteral("training/pausedRun"),
+                                 QString::fromStdString(run.folder));
+            return QString::fromStdString(run.folder);
+        };
+        const QString first = paused(QStringLiteral("a-paused"));
+        QVERIFY(!first.isEmpty());
+        MainWindow w;
+        w.setOutputDir(out.path());
+        WAIT_LISTED(*w.runsPage());
+        auto* bar = w.trainingPage()->resumeBar();
+        QVERIFY(!bar->isHidden());
+        QCOMPARE(bar->runFolder(), first);
+        QString error;
+        QVERIFY2(w.runsPage()->deleteRun(first, &error), qPrintable(error));
+        QVERIFY(bar->isHidden());
+        QVERIFY(!QSettings().contains(QStringLiteral("training/pausedRun")));
+
+        // Gone behind the app's back: the failed Resume says why and stops offering it.
+        const QString second = paused(QStringLiteral("b-paused"));
+        MainWindow again;
+        QVERIFY(!again.trainingPage()->resumeBar()->isHidden());
+        QVERIFY(QDir(second).removeRecursively());
+        QSignalSpy shown(&again, &MainWindow::errorShown);
+        QVERIFY(!again.resumeTraining());
+        QCOMPARE(shown.count(), 1);
+        QVERIFY(again.trainingPage()->resumeBar()->isHidden());
+        QVERIFY(!QSettings().contains(QStringLiteral("training/pausedRun")));
     }
 };
 

@@ -451,6 +451,12 @@ bool MainWindow::resumeTraining() {
         run = mnist::read_run(folder.toStdString());
     } catch (const std::exception& e) {
         showError(tr("Cannot resume"), QString::fromStdString(e.what()));
+        // Not only the changes refused: the run itself is gone or broken, so stop offering it.
+        try {
+            mnist::check_resume(folder.toStdString());
+        } catch (const std::exception&) {
+            forgetPausedRun();
+        }
         return false;
     }
     const int first_epoch = run.history.empty() ? 1 : run.history.back().epoch + 1;
@@ -558,6 +564,15 @@ void MainWindow::connectRunsPage() {
     connect(runs_page_->charts(), &RunsCharts::pointHovered, this,
             [this](const QString& text) { statusBar()->showMessage(text, kStatusMs); });
     connect(runs_page_, &RunsPage::recipeRequested, this, &MainWindow::loadRunRecipe);
+    // Deleting the paused run leaves nothing to resume: the Training page stops offering it.
+    connect(runs_page_, &RunsPage::runDeleted, this, [this](const QString& folder) {
+        const QString paused = QSettings().value(kPausedRunKey).toString();
+        if (!paused.isEmpty() &&
+            QDir::cleanPath(QFileInfo(paused).absoluteFilePath()) ==
+                QDir::cleanPath(QFileInfo(folder).absoluteFilePath())) {
+            forgetPausedRun();
+        }
+    });
     connect(runs_page_, &RunsPage::exportRequested, this, [this] {
         saveWithDialog(
             tr("Export runs"), QStringLiteral("runs.csv"), tr("CSV files (*.csv)"),

@@ -509,6 +509,7 @@ bool RunsPage::deleteRun(const QString& folder, QString* error) {
         updateActions();
     }
     Q_EMIT statusMessage(tr("Deleted %1").arg(QDir::toNativeSeparators(folder)));
+    Q_EMIT runDeleted(folder);
     refresh();
     return true;
 }

@@ -77,6 +77,8 @@ class RunsPage : public QWidget {
     void saveChartsRequested();
     void errorOccurred(const QString& title, const QString& message);
     void statusMessage(const QString& text);
+    // A run's folder is gone from disk (deleteRun): whoever offers it (Resume) should stop.
+    void runDeleted(const QString& folder);
 
   protected:
     void showEvent(QShowEvent* event) override;
