@@ -2,6 +2,7 @@
 // is used for drawing, a corrupt or mismatched one gets an error message and the previous model
 // stays, a bad sidecar does not stop good weights; without any checkpoint the canvas says so
 // instead of failing. Checkpoints added to an ensemble answer together, each member's vote shown.
+#include <QApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -9,6 +10,7 @@
 #include <QPainter>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -20,6 +22,7 @@
 #include "core/training/recipes.h"
 #include "core/training/trainer.h"
 #include "test_ui_environment.h"
+#include "ui/draw_predict_page.h"
 #include "ui/drawing_canvas.h"
 #include "ui/main_window.h"
 #include "ui/model_panel.h"
@@ -266,6 +269,26 @@ class CheckpointTest : public QObject {
         QVERIFY(panel.addToEnsemble(good_));
         QVERIFY(panel.loadCheckpoint(good_));
         QVERIFY(!panel.isEnsemble());
+    }
+
+    // An ensemble's member list and votes must not push the window past a 1280x800 screen: the
+    // window grew to 934 px, its status bar and the Checkpoint box's buttons off the bottom.
+    void ensembleFitsA1280x800Screen() {
+        const QString bundled = QStringLiteral(MNIST_SOURCE_DIR "/resources/best_Model_3.pth");
+        MainWindow w;
+        w.resize(1280, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.tabs()->setCurrentWidget(w.drawPage());
+        PredictionPanel* panel = w.predictionPanel();
+        QVERIFY(panel->loadCheckpoint(bundled));
+        panel->predictImage(drawnOne());
+        QVERIFY(panel->addToEnsemble(good_));
+        QCOMPARE(panel->memberVotes().size(), std::size_t{2});
+        QApplication::processEvents();
+        QVERIFY2(w.minimumSizeHint().height() <= 800,
+                 qPrintable(QString::number(w.minimumSizeHint().height())));
+        QVERIFY2(w.height() <= 800, qPrintable(QString::number(w.height())));
     }
 
     void ownTrainedCheckpointLoadsAtStartAndOnModelSwitch() {

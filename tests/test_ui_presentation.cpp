@@ -285,6 +285,9 @@ class PresentationTest : public QObject {
         for (const auto& [widget, state] : before.widgets) {
             // A tool bar shows and hides its items (and its overflow button) by its width.
             if (!widget || qobject_cast<QToolBar*>(widget->parentWidget())) continue;
+            // A scroll area shows its scroll bars by the room it had when last laid out, which
+            // for a tab never shown (the Draw page's prediction panel) is none.
+            if (widget->objectName().startsWith(QLatin1String("qt_scrollarea_"))) continue;
             // The augmentation preview and the Inside views show their parts when a worker
             // delivers: their fonts are compared, their visibility is their own.
             bool self_updating = false;

@@ -6,6 +6,8 @@
 #include <QKeySequence>
 #include <QLabel>
 #include <QPainter>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -52,6 +54,32 @@ QImage saliencyOverlay(const mnist::DigitPixels& map, const mnist::DigitPlacemen
     return overlay;
 }
 
+// Scrolls the prediction panel when it is taller than the page (an ensemble's members and votes
+// under the bars), rather than growing the window past the screen; never narrower than the panel,
+// so only the height scrolls.
+class PanelScrollArea : public QScrollArea {
+  public:
+    QSize minimumSizeHint() const override {
+        return {panelWidth(), QScrollArea::minimumSizeHint().height()};
+    }
+    QSize sizeHint() const override {
+        return {panelWidth(), widget() ? widget()->sizeHint().height() : 0};
+    }
+
+  protected:
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        // The panel's size needs change with its contents and presentation mode's fonts.
+        if (watched == widget() && event->type() == QEvent::LayoutRequest) updateGeometry();
+        return QScrollArea::eventFilter(watched, event);
+    }
+
+  private:
+    int panelWidth() const {
+        const int inner = widget() ? widget()->minimumSizeHint().width() : 0;
+        return inner + verticalScrollBar()->sizeHint().width() + 2 * frameWidth();
+    }
+};
+
 }  // namespace
 
 DrawPredictPage::DrawPredictPage(const DrawPredictActions& actions, QWidget* parent)
@@ -95,7 +123,15 @@ DrawPredictPage::DrawPredictPage(const DrawPredictActions& actions, QWidget* par
 
     auto* layout = new QHBoxLayout(this);
     layout->addLayout(left, 3);
-    layout->addWidget(panel_, 2);
+    auto* panel_area = new PanelScrollArea;
+    panel_area->setWidget(panel_);
+    panel_area->setWidgetResizable(true);
+    panel_area->setFrameShape(QFrame::NoFrame);
+    panel_area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // The tab page's own background shows through, as before the panel scrolled.
+    panel_area->viewport()->setAutoFillBackground(false);
+    panel_->setAutoFillBackground(false);
+    layout->addWidget(panel_area, 2);
 
     connect(canvas_, &DrawingCanvas::imageChanged, this,
             [this] { panel_->setImage(canvas_->image()); });
