@@ -102,8 +102,17 @@ void add_field_flag(CLI::App* cmd, const mnist::RecipeField& field, GivenValue& 
             return;
     }
     if (field.cli_checks_range) {
+        // The table's own message ("learning rate must be a finite positive number (got -1)")
+        // rather than CLI11's "not in range 0.000000 to 1797693134862315708145274237317...".
         const bool positive = field.valid.min_open || field.valid.min > 0;
-        option->check(positive ? CLI::PositiveNumber : CLI::NonNegativeNumber);
+        option->check(CLI::Validator(
+            [&field](std::string& text) -> std::string {
+                char* end = nullptr;
+                const double value = std::strtod(text.c_str(), &end);
+                if (end == text.c_str()) return {};  // not a number at all: CLI11 says so itself
+                return mnist::range_problem(field, value);
+            },
+            positive ? "POSITIVE" : "NONNEGATIVE"));
     }
 }
 

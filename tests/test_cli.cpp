@@ -128,9 +128,18 @@ class TestCli : public QObject {
         QTest::newRow("lr inf") << QStringList{"train", "--lr", "inf"} << "--lr";
         QTest::newRow("momentum -inf")
             << QStringList{"train", "--momentum", "-inf"} << "--momentum";
-        QTest::newRow("negative lr") << QStringList{"train", "--lr", "-0.1"} << "--lr";
+        // In the recipe table's words, not CLI11's "not in range 0.000000 to 17976931348...".
+        QTest::newRow("negative lr")
+            << QStringList{"train", "--lr", "-0.1"}
+            << "--lr: learning rate must be a finite positive number (got -0.1)";
         QTest::newRow("negative momentum")
-            << QStringList{"train", "--momentum", "-0.5"} << "--momentum";
+            << QStringList{"train", "--momentum", "-0.5"}
+            << "--momentum: momentum must be a finite number of at least 0 (got -0.5)";
+        QTest::newRow("zero batch size")
+            << QStringList{"train", "--batch-size", "0"} << "batch size must be at least 1 (got 0)";
+        QTest::newRow("resume at a negative lr")
+            << QStringList{"train", "--resume", "/nonexistent", "--lr", "-1"}
+            << "learning rate must be a finite positive number (got -1)";
         QTest::newRow("nesterov without momentum")
             << QStringList{"train",        "--epochs", "1",           "--limit-train", "100",
                            "--limit-test", "100",      "--optimizer", "sgd",           "--nesterov",
