@@ -8,11 +8,13 @@
 #include <QChart>
 #include <QDir>
 #include <QFile>
+#include <QHeaderView>
 #include <QImage>
 #include <QLabel>
 #include <QLegend>
 #include <QLineSeries>
 #include <QPointer>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -487,6 +489,36 @@ class RunsPageTest : public QObject {
         w.presentationMode()->setActive(false);
         QCOMPARE(w.runsPage()->charts()->presentationScale(), 1.0);
         QVERIFY(w.close());
+    }
+
+    // A long name wraps: the accuracies, time and how the run ended stay in view (a 90-character
+    // name had widened its column until they were scrolled off the table's right edge).
+    void longNameKeepsTheOtherColumnsInView() {
+        QTemporaryDir out;
+        const QString runs = QString::fromStdString(mnist::runs_folder(out.path().toStdString()));
+        auto run = writeRun(runs, QStringLiteral("20261129-063012-Model_3-s1"), 3, 97);
+        RunsPage page;
+        page.resize(840, 600);  // the Runs tab's width in a 1280x800 window
+        page.setOutputDir(out.path());
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        WAIT_LISTED(page);
+        QTableWidget* table = page.table();
+        QCOMPARE(table->horizontalScrollBar()->maximum(), 0);
+        QString error;
+        QVERIFY2(page.renameRun(QString::fromStdString(run.folder),
+                                QStringLiteral("Model_3 without augmentation, the baseline "
+                                               "everyone starts from in class, seed 1"),
+                                &error),
+                 qPrintable(error));
+        WAIT_LISTED(page);
+        QCoreApplication::processEvents();
+        QVERIFY(table->item(0, RunsPage::Name)->text().startsWith(QStringLiteral("Model_3 with")));
+        QCOMPARE(table->horizontalScrollBar()->maximum(), 0);
+        QHeaderView* header = table->horizontalHeader();
+        QVERIFY(header->sectionViewportPosition(RunsPage::Ended) +
+                    header->sectionSize(RunsPage::Ended) <=
+                table->viewport()->width());
     }
 
     // A paused run deleted on the Runs tab, or removed behind the app's back, is no longer

@@ -288,6 +288,7 @@ void RunsPage::showListing() {
         for (int row = 0; row < table_->rowCount(); ++row) {
             fillRow(row, runs_[static_cast<std::size_t>(row)]);
         }
+        fitNameColumn();
         // The run that was current stays so; else the newest, ready for Space to tick it.
         const int row = current ? rowOf(QString::fromStdString(current->folder)) : -1;
         if (row >= 0) {
@@ -378,6 +379,22 @@ void RunsPage::fillRow(int row, const mnist::RunRecord& run) {
                "be resumed (mnist-cli train --resume) or deleted"));
     }
     if (!run.failure.empty()) ended->setToolTip(QString::fromStdString(run.failure));
+}
+
+// A long name wraps in a column as wide as a run's id, rather than widen the column until the
+// accuracies, time and how the run ended are scrolled off the table's right edge.
+void RunsPage::fitNameColumn() {
+    QHeaderView* header = table_->horizontalHeader();
+    const int widest =
+        table_->fontMetrics().horizontalAdvance(QStringLiteral("20261129-063012-Model_3-s10-2")) +
+        table_->iconSize().width() + 24;
+    header->setSectionResizeMode(Name, QHeaderView::Interactive);
+    table_->resizeColumnToContents(Name);
+    if (header->sectionSize(Name) <= widest) {
+        header->setSectionResizeMode(Name, QHeaderView::ResizeToContents);
+    } else {
+        header->resizeSection(Name, widest);
+    }
 }
 
 int RunsPage::rowOf(const QString& folder) const {

@@ -95,6 +95,7 @@ class RunsPage : public QWidget {
     QAction* makeAction(const QString& text, const QString& tip, void (RunsPage::*slot)());
     void showListing();
     void fillRow(int row, const mnist::RunRecord& run);
+    void fitNameColumn();
     void onItemChanged(QTableWidgetItem* item);
     void updateCharts();
     void updateActions();
