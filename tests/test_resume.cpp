@@ -336,6 +336,34 @@ class ResumeTest : public QObject {
                  why.c_str());
         QCOMPARE(mnist::read_run(never.run_folder).ended, std::string("stopped"));  // untouched
     }
+
+    // A run copied out of its <out>/runs folder keeps everything it writes inside itself: its
+    // grandparent (here a project folder holding the user's own best_Model_1.pth) was taken for
+    // the out folder, and that checkpoint overwritten.
+    void movedRunWritesOnlyIntoItself() {
+        const fs::path project = out("project");
+        const fs::path moved = project / "backup" / "my-run";
+        fs::create_directories(moved);
+        for (const auto& entry : fs::directory_iterator(straight_.run_folder)) {
+            fs::copy_file(entry.path(), moved / entry.path().filename());
+        }
+        std::ofstream(project / "best_Model_1.pth") << "the user's own model";
+        mnist::ResumeChanges more;
+        more.epochs = 4;
+        const auto resumed = mnist::resume_training(moved.string(), more);
+        QCOMPARE(resumed.epochs.size(), std::size_t{4});
+        QCOMPARE(resumed.run_folder, moved.string());
+        std::ifstream mine(project / "best_Model_1.pth");
+        const std::string text((std::istreambuf_iterator<char>(mine)),
+                               std::istreambuf_iterator<char>());
+        QCOMPARE(text, std::string("the user's own model"));
+        QVERIFY(!fs::exists(project / "history_Model_1.csv"));
+        QVERIFY(!fs::exists(project / "backup" / "best_Model_1.pth"));
+        QCOMPARE(mnist::read_run(moved.string()).history.size(), std::size_t{4});
+        // Still a run's files only: it can be deleted.
+        mnist::delete_run(moved.string());
+        QVERIFY(!fs::exists(moved));
+    }
 };
 
 QTEST_MAIN(ResumeTest)

@@ -291,7 +291,9 @@ bool run_file(const std::string& name) {
         name.find_first_not_of("0123456789", tmp + 4) == std::string::npos) {
         return run_file(name.substr(0, tmp));
     }
-    return starts("best_") && (ends(".pth") || ends(".json"));
+    // history_<Model>.csv too: a resumed run outside a runs folder writes its out files inside.
+    return (starts("best_") && (ends(".pth") || ends(".json"))) ||
+           (starts("history_") && ends(".csv"));
 }
 
 std::string csv_quoted(const std::string& text) {

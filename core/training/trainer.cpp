@@ -332,7 +332,8 @@ void run_epochs(Session& s, RunWriter* run, TrainObserver& report, const std::at
     HistoryCsv history(result.history);
     for (const EpochMetrics& m : result.epochs) history.append(m);  // a resumed run's so far
     std::vector<std::string> best_paths{checkpoint_path(options.out_dir, options.model)};
-    if (run) best_paths.push_back(run->checkpoint_path());
+    if (run && run->checkpoint_path() != best_paths.front())
+        best_paths.push_back(run->checkpoint_path());
     report.on_start(result.start);
 
     RunClock clock;
@@ -442,8 +443,15 @@ ResumeTarget locate_run(const std::string& path) {
 TrainOptions resumed_options(const RunRecord& run, int epochs_done, const ResumeChanges& changes) {
     namespace fs = std::filesystem;
     TrainOptions o = run.options;
-    const fs::path out = fs::path(run.folder).parent_path().parent_path();
-    o.out_dir = out.empty() ? "." : out.string();
+    // A run copied out of its <out>/runs folder has no out folder: its grandparent may be anyone's
+    // (the current folder, a project holding its own best_<Model>.pth), so it writes into itself.
+    const fs::path parent = fs::path(run.folder).parent_path();
+    const fs::path out = parent.parent_path();
+    if (parent.filename() != "runs") {
+        o.out_dir = run.folder;
+    } else {
+        o.out_dir = out.empty() ? "." : out.string();
+    }
     const std::string what = "run " + run.id;
     if (changes.lr) {
         const std::string problem = range_problem(recipe_field("lr"), *changes.lr);

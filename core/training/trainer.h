@@ -63,9 +63,10 @@ TrainResult train(const TrainOptions& options, TrainObserver* observer = nullptr
 // early-stop count, best so far, random number state), so a resumed CPU run ends with the same
 // metrics and weights as an uninterrupted one; a run stopped mid-epoch restarts that epoch. The
 // history goes on in the same run folder, and best_<Model>.pth is written into the run and its
-// out folder as train() does. Throws InvalidArgument for a folder that is not a readable run, a
-// change its schedule refuses or an epoch count not above the epochs done, CheckpointError naming
-// a missing or corrupt state file or one of another model; otherwise as train().
+// out folder as train() does (a run moved out of its <out>/runs folder writes only into itself).
+// Throws InvalidArgument for a folder that is not a readable run, a change its schedule refuses or
+// an epoch count not above the epochs done, CheckpointError naming a missing or corrupt state file
+// or one of another model or run; otherwise as train().
 TrainResult resume_training(const std::string& run, const ResumeChanges& changes = {},
                             TrainObserver* observer = nullptr,
                             const std::atomic<bool>* stop = nullptr);
