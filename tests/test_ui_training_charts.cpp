@@ -95,7 +95,8 @@ class TrainingChartsTest : public QObject {
         QCOMPARE(lr[kBatches - 1], QPointF(1.0, 1e-3));
         QCOMPARE(lr[kBatches], QPointF(1.1, 5e-4));
         QVERIFY(charts.learningRateAxis()->min() <= 5e-4);
-        QVERIFY(charts.learningRateAxis()->max() >= 1e-3);
+        // Off the edge: a round 1e-3 as the axis's end ran along the frame, its label dropped.
+        QVERIFY(charts.learningRateAxis()->max() > 1e-3);
 
         const QImage picture = charts.renderImage();
         QVERIFY(!picture.isNull());

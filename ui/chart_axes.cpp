@@ -3,6 +3,7 @@
 #include <QChart>
 #include <QLegend>
 #include <QLineSeries>
+#include <QLogValueAxis>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -22,6 +23,14 @@ void fitValueAxis(QValueAxis* axis, const ValueRange& range, double min_pad, dou
     const double pad = std::max(0.05 * (range.hi - range.lo), min_pad);
     axis->setRange(std::max(0.0, range.lo - pad), std::min(ceiling, range.hi + pad));
     axis->applyNiceNumbers();  // ticks at 0.05, 0.1, ... rather than 0.0637
+}
+
+void fitLogAxis(QLogValueAxis* axis, const ValueRange& range) {
+    if (!range.valid || !(range.lo > 0)) return;
+    // A round rate (1e-3) exactly on a decade edge ran along the frame and lost its label.
+    const double lo = std::pow(10.0, std::floor(std::log10(range.lo) - 0.1));
+    const double hi = std::pow(10.0, std::ceil(std::log10(range.hi) + 0.1));
+    axis->setRange(lo, hi);
 }
 
 QPointF nearestPoint(const QList<QPointF>& points, double x) {

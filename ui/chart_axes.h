@@ -8,6 +8,7 @@
 #include <limits>
 
 class QChart;
+class QLogValueAxis;
 class QValueAxis;
 
 namespace mnist::ui {
@@ -23,6 +24,10 @@ struct ValueRange {
 // `ceiling`, on nice tick values; leaves it alone when the range is empty.
 void fitValueAxis(QValueAxis* axis, const ValueRange& range, double min_pad,
                   double ceiling = std::numeric_limits<double>::infinity());
+
+// Fits a log `axis` to `range` (positive values) in whole decades with the data off the edges,
+// so there are always labelled ticks to read it against; leaves it alone when the range is empty.
+void fitLogAxis(QLogValueAxis* axis, const ValueRange& range);
 
 // The point of `points` (not empty) nearest `x`: a hover lands anywhere on a line.
 QPointF nearestPoint(const QList<QPointF>& points, double x);

@@ -230,11 +230,7 @@ void RunsCharts::fitAxes(const std::vector<OverlayRun>& runs) {
     }
     auto* lr_y = static_cast<QLogValueAxis*>(lr_.y);
     if (lr.valid) {
-        // Whole decades, so the log axis always has labelled ticks, with the data off the edges:
-        // the usual round LRs (1e-3) would otherwise run along the frame.
-        const double lo = std::pow(10.0, std::floor(std::log10(lr.lo) - 0.1));
-        const double hi = std::pow(10.0, std::ceil(std::log10(lr.hi) + 0.1));
-        lr_y->setRange(lo, hi);
+        fitLogAxis(lr_y, lr);
     } else {
         lr_y->setRange(1e-4, 1e-1);
     }

@@ -349,12 +349,7 @@ void TrainingCharts::updateAccuracyAxis() {
 }
 
 void TrainingCharts::updateLrAxis() {
-    if (!lr_range_.valid) return;
-    // Whole decades, so the log axis always has labelled ticks to read the steps against.
-    const double lo = std::pow(10.0, std::floor(std::log10(lr_range_.lo)));
-    double hi = std::pow(10.0, std::ceil(std::log10(lr_range_.hi)));
-    if (hi <= lo) hi = lo * 10;
-    lr_axis_->setRange(lo, hi);
+    fitLogAxis(lr_axis_, lr_range_);
 }
 
 QImage TrainingCharts::renderImage() const {
