@@ -15,6 +15,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QValueAxis>
+#include <cmath>
 
 #include "ui/training_charts.h"
 #include "ui/training_page.h"
@@ -97,6 +98,10 @@ class TrainingChartsTest : public QObject {
         QVERIFY(charts.learningRateAxis()->min() <= 5e-4);
         // Off the edge: a round 1e-3 as the axis's end ran along the frame, its label dropped.
         QVERIFY(charts.learningRateAxis()->max() > 1e-3);
+        // Qt puts the first labelled tick at ceil(ln(min) / ln(10)), which for min = 1e-4 is
+        // -3.9999999999999996: the bottom decade went unlabelled. It must be the bottom decade.
+        const double bottom = std::log(charts.learningRateAxis()->min()) / std::log(10.0);
+        QCOMPARE(std::ceil(bottom), std::round(bottom));
 
         const QImage picture = charts.renderImage();
         QVERIFY(!picture.isNull());

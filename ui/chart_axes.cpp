@@ -30,7 +30,9 @@ void fitLogAxis(QLogValueAxis* axis, const ValueRange& range) {
     // A round rate (1e-3) exactly on a decade edge ran along the frame and lost its label.
     const double lo = std::pow(10.0, std::floor(std::log10(range.lo) - 0.1));
     const double hi = std::pow(10.0, std::ceil(std::log10(range.hi) + 0.1));
-    axis->setRange(lo, hi);
+    // A hair outside the decades: Qt's first tick is at ceil(ln(min) / ln(10)), -3 for 1e-4
+    // (-3.9999999999999996), so the bottom decade was never labelled.
+    axis->setRange(lo * (1 - 1e-9), hi * (1 + 1e-9));
 }
 
 QPointF nearestPoint(const QList<QPointF>& points, double x) {
