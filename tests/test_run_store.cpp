@@ -181,6 +181,21 @@ class RunStoreTest : public QObject {
                  std::string("SGD lr 0.000123457, step, batch 64, augmented, EMA 0.999"));
     }
 
+    // Paths are bytes: an out folder named in Latin-1 is not UTF-8, which JSON must be. The run
+    // is recorded (the byte shown as U+FFFD) instead of failing before training starts.
+    void nonUtf8PathIsRecorded() {
+        mnist::TrainOptions o = options();
+        o.out_dir = out() + "/lat\xe9in";
+        auto writer = mnist::RunWriter::start(o);
+        writer.update(result_of({epoch(1, 90, 1e-3)}), "finished");
+        mnist::rename_run(writer.folder(), "caf\xe9");
+        const auto run = mnist::read_run(writer.folder());
+        QVERIFY2(run.problem.empty(), run.problem.c_str());
+        QCOMPARE(run.options.out_dir, out() + "/lat\xef\xbf\xbdin");
+        QCOMPARE(run.name, std::string("caf\xef\xbf\xbd"));
+        QCOMPARE(run.history.size(), std::size_t{1});
+    }
+
     void brokenFoldersAreListedWithTheirProblem() {
         const std::string runs = mnist::runs_folder(out());
         auto good = mnist::RunWriter::start(options());

@@ -32,6 +32,12 @@ constexpr int kFormat = 1;
 constexpr double kMaxEpochs = 1e9;
 constexpr double kMaxSeconds = 1e12;
 
+// run.json's text. Paths are bytes, not always UTF-8 (a Latin-1 folder name), and JSON must be:
+// such bytes are written as U+FFFD rather than fail the training that records them.
+std::string json_text(const json& j) {
+    return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
 std::string in_folder(const std::string& folder, const char* file) {
     return (fs::path(folder) / file).string();
 }
@@ -364,7 +370,7 @@ std::vector<RunRecord> list_runs(const std::string& runs_dir) {
 }
 
 void write_run(const RunRecord& run) {
-    const std::string text = run_to_json(run).dump(2) + "\n";
+    const std::string text = json_text(run_to_json(run));
     const std::string history = history_to_csv(run.history);
     try {
         write_atomically(in_folder(run.folder, kHistoryCsv), history.data(), history.size());
@@ -388,7 +394,7 @@ void rename_run(const std::string& folder, const std::string& name) {
                               e.what() + ")");
     }
     j["name"] = name;
-    const std::string text = j.dump(2) + "\n";
+    const std::string text = json_text(j);
     try {
         write_atomically(path, text.data(), text.size());
     } catch (const CheckpointError& e) {
