@@ -57,6 +57,12 @@ struct TrainFlags {
     bool json = false;
 };
 
+// JSON output as text. Paths and run folder names are bytes, not always UTF-8 (a Latin-1 name),
+// and JSON must be: such bytes are printed as U+FFFD rather than end the command with exit 1.
+std::string json_text(const json& j) {
+    return j.dump(2, ' ', false, json::error_handler_t::replace);
+}
+
 // CLI11 reads "nan" and "inf" as doubles without complaint, and NaN passes every range check
 // further on: refuse them here, naming the flag.
 const CLI::Validator& finite_number() {
@@ -188,14 +194,13 @@ int run_summary(const std::string& model, bool as_json) {
                           {"params", l.params},
                           {"macs", l.macs}});
     }
-    std::cout << json{{"model", summary.model},
-                      {"description", mnist::model_info(model).description},
-                      {"total_params", summary.total_params},
-                      {"trainable_params", summary.trainable_params},
-                      {"total_macs", summary.total_macs},
-                      {"size_kb", summary.size_kb},
-                      {"layers", layers}}
-                     .dump(2)
+    std::cout << json_text(json{{"model", summary.model},
+                                {"description", mnist::model_info(model).description},
+                                {"total_params", summary.total_params},
+                                {"trainable_params", summary.trainable_params},
+                                {"total_macs", summary.total_macs},
+                                {"size_kb", summary.size_kb},
+                                {"layers", layers}})
               << "\n";
     return 0;
 }
@@ -229,7 +234,7 @@ int report_training(const mnist::TrainResult& r, int early_stop, bool as_json) {
                 {"run", r.run_folder},
                 {"ended", r.ended}};
     if (r.test_acc) out["test_acc"] = *r.test_acc;
-    std::cout << out.dump(2) << "\n";
+    std::cout << json_text(out) << "\n";
     return 0;
 }
 
@@ -327,7 +332,7 @@ int run_runs(const std::string& out_dir, bool as_json) {
     if (as_json) {
         json list = json::array();
         for (const auto& run : runs) list.push_back(run_json(run));
-        std::cout << list.dump(2) << "\n";
+        std::cout << json_text(list) << "\n";
         return 0;
     }
     if (runs.empty()) {
@@ -389,17 +394,17 @@ int run_experiment(const TrainFlags& flags, const std::vector<std::uint64_t>& se
                         {"checkpoint", r.result.checkpoint},
                         {"epochs", epochs}});
     }
-    std::cout << json{{"model", s.model},
-                      {"params", s.params},
-                      {"recipe", mnist::describe_recipe(options)},
-                      {"device", s.runs.empty() ? "" : s.runs.front().result.start.device},
-                      {"runs", runs},
-                      {"final_mean", s.final_acc.mean},
-                      {"final_std", s.final_acc.std},
-                      {"best_mean", s.best_acc.mean},
-                      {"best_std", s.best_acc.std},
-                      {"last3_min", s.last3_min}}
-                     .dump(2)
+    std::cout << json_text(
+                     json{{"model", s.model},
+                          {"params", s.params},
+                          {"recipe", mnist::describe_recipe(options)},
+                          {"device", s.runs.empty() ? "" : s.runs.front().result.start.device},
+                          {"runs", runs},
+                          {"final_mean", s.final_acc.mean},
+                          {"final_std", s.final_acc.std},
+                          {"best_mean", s.best_acc.mean},
+                          {"best_std", s.best_acc.std},
+                          {"last3_min", s.last3_min}})
               << "\n";
     return 0;
 }
@@ -479,7 +484,7 @@ int run_cv(const TrainFlags& flags, int folds, bool test_best) {
                 {"best_fold", cv.best_fold},
                 {"stopped", cv.stopped}};
     if (cv.test_acc) out["test_acc"] = *cv.test_acc;
-    std::cout << out.dump(2) << "\n";
+    std::cout << json_text(out) << "\n";
     return 0;
 }
 
@@ -507,10 +512,12 @@ int run_ensemble_eval(const std::vector<std::string>& checkpoints, const std::st
             members.push_back({{"checkpoint", checkpoints[i]},
                                {"accuracy", e.members[i].accuracy},
                                {"loss", e.members[i].loss}});
-        std::cout << json{{"count", r.count},         {"accuracy", r.accuracy},
-                          {"loss", r.loss},           {"class_accuracy", r.class_accuracy},
-                          {"confusion", r.confusion}, {"members", members}}
-                         .dump(2)
+        std::cout << json_text(json{{"count", r.count},
+                                    {"accuracy", r.accuracy},
+                                    {"loss", r.loss},
+                                    {"class_accuracy", r.class_accuracy},
+                                    {"confusion", r.confusion},
+                                    {"members", members}})
                   << "\n";
         return 0;
     }
@@ -531,13 +538,12 @@ int run_eval(const std::vector<std::string>& checkpoints, const std::string& dat
     const mnist::EvalResult r = mnist::evaluate_checkpoint(
         checkpoint, mnist::resolve_data_dir(data, g_executable), limit, device);
     if (as_json) {
-        std::cout << json{{"checkpoint", checkpoint},
-                          {"count", r.count},
-                          {"accuracy", r.accuracy},
-                          {"loss", r.loss},
-                          {"class_accuracy", r.class_accuracy},
-                          {"confusion", r.confusion}}
-                         .dump(2)
+        std::cout << json_text(json{{"checkpoint", checkpoint},
+                                    {"count", r.count},
+                                    {"accuracy", r.accuracy},
+                                    {"loss", r.loss},
+                                    {"class_accuracy", r.class_accuracy},
+                                    {"confusion", r.confusion}})
                   << "\n";
         return 0;
     }
@@ -594,7 +600,7 @@ int run_predict(std::vector<std::string> checkpoints, const std::vector<std::str
             std::printf("%s: %d (%.1f%%)\n", path.c_str(), p.digit, 100.0 * p.confidence);
         }
     }
-    if (as_json) std::cout << out.dump(2) << "\n";
+    if (as_json) std::cout << json_text(out) << "\n";
     if (unreadable > 0) {
         std::fprintf(stderr, "mnist-cli: %zu of %zu images could not be read\n", unreadable,
                      images.size());
@@ -650,7 +656,7 @@ int run_drawn_eval(std::vector<std::string> checkpoints, const std::string& data
             out["checkpoint"] = checkpoints.front();
         }
         if (photos) out["style"] = style;  // drawings keep the report they always had
-        std::cout << out.dump(2) << "\n";
+        std::cout << json_text(out) << "\n";
         return 0;
     }
     const std::string reader =
@@ -706,7 +712,7 @@ int run_bench(const TrainFlags& flags, std::optional<double> to_accuracy, int ti
                 {"final_accuracy", r.final_accuracy},
                 {"run_seconds", r.run_seconds}};
         }
-        std::printf("%s\n", j.dump(2).c_str());
+        std::printf("%s\n", json_text(j).c_str());
         return 0;
     }
     std::printf("%s (%s recipe, batch %d) on %s, %d threads, LibTorch %s\n", r.model.c_str(),

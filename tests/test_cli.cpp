@@ -492,6 +492,14 @@ class TestCli : public QObject {
                      table.out.contains("run.json is corrupt"),
                  table.out.constData());
 
+        // A run folder whose name is not UTF-8 (Latin-1) is listed in valid JSON, not exit 1.
+        std::filesystem::copy(run.toStdString(), dir.path().toStdString() + "/runs/lat\xe9in",
+                              std::filesystem::copy_options::recursive);
+        const Run latin = cli({"runs", "--out", dir.path(), "--json"});
+        QCOMPARE(latin.code, 0);
+        QCOMPARE(parse(latin).array().size(), 3);
+        QVERIFY(std::filesystem::remove_all(dir.path().toStdString() + "/runs/lat\xe9in") > 0);
+
         const Run recipe = cli({"train", "--resume", run, "--epochs", "3", "--batch-size", "8"});
         QCOMPARE(recipe.code, 2);
         QVERIFY2(recipe.err.contains("--batch-size"), qPrintable(recipe.err));
