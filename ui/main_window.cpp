@@ -567,9 +567,8 @@ void MainWindow::connectRunsPage() {
     // Deleting the paused run leaves nothing to resume: the Training page stops offering it.
     connect(runs_page_, &RunsPage::runDeleted, this, [this](const QString& folder) {
         const QString paused = QSettings().value(kPausedRunKey).toString();
-        if (!paused.isEmpty() &&
-            QDir::cleanPath(QFileInfo(paused).absoluteFilePath()) ==
-                QDir::cleanPath(QFileInfo(folder).absoluteFilePath())) {
+        if (!paused.isEmpty() && QDir::cleanPath(QFileInfo(paused).absoluteFilePath()) ==
+                                     QDir::cleanPath(QFileInfo(folder).absoluteFilePath())) {
             forgetPausedRun();
         }
     });
