@@ -245,18 +245,18 @@ int run_train(const TrainFlags& flags) {
     return report_training(r, options.early_stop, flags.json);
 }
 
-// train --resume: the run's own recipe goes on; of the recipe flags only --epochs and --lr may
-// change it (ResumeChanges), so a flag that would be silently ignored is refused instead.
+// train --resume: the run's own recipe goes on; of the recipe flags only --epochs, --lr and
+// --scheduler may change it (ResumeChanges), so a flag that would be silently ignored is refused.
 int run_resume(const CLI::App& cmd, const TrainFlags& flags, const std::string& run) {
     for (const CLI::Option* option : cmd.get_options()) {
         const std::string name = option->get_name();
         if (option->count() == 0 || name == "--resume" || name == "--epochs" || name == "--lr" ||
-            name == "--json" || name == "--help") {
+            name == "--scheduler" || name == "--json" || name == "--help") {
             continue;
         }
         throw mnist::InvalidArgument(
             "train --resume continues the run's own recipe; only "
-            "--epochs and --lr may change it, not " +
+            "--epochs, --lr and --scheduler (none or plateau) may change it, not " +
             name);
     }
     mnist::ResumeChanges changes;
@@ -267,6 +267,8 @@ int run_resume(const CLI::App& cmd, const TrainFlags& flags, const std::string& 
         if (fields[i].key == "epochs")
             changes.epochs = static_cast<int>(mnist::field_number(*value));
         if (fields[i].key == "lr") changes.lr = std::get<double>(*value);
+        if (fields[i].key == "scheduler")
+            changes.scheduler = mnist::parse_scheduler(std::get<std::string>(*value));
     }
     mnist::check_resume(run, changes);  // before the data loads
     ProgressPrinter printer(flags.json ? stderr : stdout);
@@ -780,10 +782,12 @@ Subcommand add_train(CLI::App& app) {
     auto* cmd =
         app.add_subcommand("train", "train a model, saving best_<Model>.pth as it improves");
     add_train_flags(cmd, args->flags);
-    cmd->add_option("--resume", args->resume,
-                    "continue a run from its last finished epoch: its folder (<out>/runs/<id>) "
-                    "or its state.pt; --epochs N extends it, --lr X sets a new rate (constant and "
-                    "plateau schedules)");
+    cmd->add_option(
+        "--resume", args->resume,
+        "continue a run from its last finished epoch: its folder (<out>/runs/<id>) "
+        "or its state.pt; --epochs N extends it, --lr X sets a new rate and --scheduler "
+        "none|plateau switches between those two (constant and plateau schedules "
+        "only)");
     return {cmd, [args, cmd] {
                 return args->resume.empty() ? run_train(args->flags)
                                             : run_resume(*cmd, args->flags, args->resume);

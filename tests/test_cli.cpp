@@ -506,6 +506,27 @@ class TestCli : public QObject {
         const Run done = cli({"train", "--resume", run});
         QCOMPARE(done.code, 2);
         QVERIFY2(done.err.contains("finished all its 2 epochs"), qPrintable(done.err));
+
+        // --scheduler switches a plateau run to a constant rate (and no further than that).
+        QCOMPARE(first["recipe"].toObject()["scheduler"].toString(), QString("plateau"));
+        const Run stepped = cli({"train", "--resume", run, "--epochs", "3", "--scheduler", "step"});
+        QCOMPARE(stepped.code, 2);
+        QVERIFY2(stepped.err.contains("constant (none) and plateau") &&
+                     stepped.err.contains("not to step"),
+                 qPrintable(stepped.err));
+        const Run constant =
+            cli({"train", "--resume", run, "--epochs", "3", "--scheduler", "none", "--json"});
+        QCOMPARE(constant.code, 0);
+        const auto lrs = parse(constant).object()["epochs"].toArray();
+        QCOMPARE(lrs.size(), 3);
+        QCOMPARE(lrs[2].toObject()["lr"].toDouble(), lrs[1].toObject()["lr"].toDouble());
+        QString recorded;
+        for (const auto& entry : parse(cli({"runs", "--out", dir.path(), "--json"})).array()) {
+            const auto object = entry.toObject();
+            if (object["folder"].toString() == run)
+                recorded = object["recipe"].toObject()["scheduler"].toString();
+        }
+        QCOMPARE(recorded, QString("none"));
         const Run nowhere = cli({"runs", "--out", dir.path() + "/typo"});
         QCOMPARE(nowhere.code, 2);
         QVERIFY2(nowhere.err.contains("typo"), qPrintable(nowhere.err));

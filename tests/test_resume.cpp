@@ -11,6 +11,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,13 @@ mnist::TrainOptions slice(const std::string& out, int epochs) {
     o.plateau_patience = 0;
     return o;
 }
+
+// So high that Model_1 on the slice stalls near chance (validation loss 2.296 in epoch 4, then
+// 2.300 twice, seed 5), so a plateau schedule with patience 1 cuts the rate for epoch 7.
+constexpr double kBumpyLr = 0.2;
+// The plateau settings a resumed run gets: they are not recipe fields, so run.json keeps none.
+constexpr int kPatience = 1;
+constexpr double kFactor = 0.5;
 
 // The epochs a run reported after it resumed, to check the observer sees only those.
 class EpochLog : public mnist::TrainObserver {
@@ -198,6 +206,71 @@ class ResumeTest : public QObject {
         QCOMPARE(again.epochs.back().lr, 2.5e-4);
     }
 
+    // Plateau -> constant: the rate stays where a plateau schedule, cutting at the first epoch
+    // without a better validation loss, lowers it; the recipe says none from then on.
+    void plateauSwitchedToConstantKeepsTheRate() {
+        mnist::TrainOptions o = slice(out("plateau_ref"), 7);
+        o.ema_decay = 0.0;
+        o.lr = kBumpyLr;
+        o.plateau_patience = kPatience;
+        o.plateau_factor = kFactor;
+        const auto reference = mnist::train(o);
+        QVERIFY2(reference.epochs.back().lr < kBumpyLr, "the plateau reference never cut its rate");
+
+        o.out_dir = out("to_none");
+        o.epochs = 1;
+        const auto first = mnist::train(o);
+        mnist::ResumeChanges changes;
+        changes.epochs = 7;
+        changes.scheduler = mnist::SchedulerKind::None;
+        const auto resumed = mnist::resume_training(first.run_folder, changes);
+        QCOMPARE(resumed.epochs.size(), std::size_t{7});
+        for (const auto& m : resumed.epochs) QCOMPARE(m.lr, kBumpyLr);
+        QCOMPARE(mnist::read_run(first.run_folder).options.scheduler, mnist::SchedulerKind::None);
+
+        // A later resume follows the recorded schedule (and its saved state).
+        changes = {};
+        changes.epochs = 8;
+        const auto again = mnist::resume_training(first.run_folder, changes);
+        QCOMPARE(again.epochs.back().lr, kBumpyLr);
+    }
+
+    // Constant -> plateau, from the rate in effect: fresh patience, then cut by the factor.
+    void constantSwitchedToPlateauCutsAfterPatience() {
+        mnist::TrainOptions o = slice(out("to_plateau"), 1);
+        o.ema_decay = 0.0;
+        o.scheduler = mnist::SchedulerKind::None;
+        o.lr = kBumpyLr;
+        o.plateau_patience = kPatience;
+        o.plateau_factor = kFactor;
+        const auto first = mnist::train(o);
+        mnist::ResumeChanges changes;
+        changes.epochs = 7;
+        changes.scheduler = mnist::SchedulerKind::ReduceOnPlateau;
+        const auto resumed = mnist::resume_training(first.run_folder, changes);
+        QCOMPARE(resumed.epochs.size(), std::size_t{7});
+        QCOMPARE(resumed.epochs[0].lr, kBumpyLr);
+        // From the switch on: more than kPatience epochs without a better validation loss (by
+        // PyTorch's relative threshold 1e-4) cut the rate for the next one.
+        double best = std::numeric_limits<double>::infinity(), lr = kBumpyLr;
+        int bad = 0;
+        bool cut = false;
+        for (std::size_t i = 1; i < resumed.epochs.size(); ++i) {
+            QCOMPARE(resumed.epochs[i].lr, lr);
+            if (resumed.epochs[i].val_loss < best * (1 - 1e-4)) {
+                best = resumed.epochs[i].val_loss;
+                bad = 0;
+            } else if (++bad > kPatience) {
+                lr *= kFactor;
+                bad = 0;
+                cut = true;
+            }
+        }
+        QVERIFY2(cut, "the validation loss never stalled, so the plateau schedule was not tested");
+        QCOMPARE(mnist::read_run(first.run_folder).options.scheduler,
+                 mnist::SchedulerKind::ReduceOnPlateau);
+    }
+
     // A training that throws is kept as a failed run with the message, and resumes from its last
     // good epoch with a saner rate: what changing the rate while paused is for.
     void failedRunIsRecordedAndResumable() {
@@ -244,6 +317,23 @@ class ResumeTest : public QObject {
         why = message_of<mnist::InvalidArgument>([&] { mnist::check_resume(cycle.run_folder); });
         QVERIFY2(why.find("finished all its 1 epochs") != std::string::npos, why.c_str());
 
+        // Only the constant and plateau schedules switch, and only to each other.
+        mnist::ResumeChanges switched;
+        switched.epochs = 2;
+        switched.scheduler = mnist::SchedulerKind::None;
+        why = message_of<mnist::InvalidArgument>(
+            [&] { mnist::check_resume(cycle.run_folder, switched); });
+        QVERIFY2(why.find("follows a onecycle schedule") != std::string::npos &&
+                     why.find("constant (none) and plateau") != std::string::npos,
+                 why.c_str());
+        o.scheduler = mnist::SchedulerKind::Step;
+        o.out_dir = out("step");
+        const auto step = mnist::train(o);
+        switched.scheduler = mnist::SchedulerKind::ReduceOnPlateau;
+        why = message_of<mnist::InvalidArgument>(
+            [&] { mnist::check_resume(step.run_folder, switched); });
+        QVERIFY2(why.find("follows a step schedule") != std::string::npos, why.c_str());
+
         // The plain runs above took an extension; not one that goes backwards, nor a bad rate.
         const std::string parts = mnist::list_runs(mnist::runs_folder(out("parts")))[0].folder;
         more.epochs = 3;
@@ -255,6 +345,10 @@ class ResumeTest : public QObject {
         QVERIFY2(why.find("learning rate") != std::string::npos, why.c_str());
         more.lr.reset();
         mnist::check_resume(parts, more);  // fine
+        more.scheduler = mnist::SchedulerKind::Step;
+        why = message_of<mnist::InvalidArgument>([&] { mnist::check_resume(parts, more); });
+        QVERIFY2(why.find("not to step") != std::string::npos, why.c_str());
+        more.scheduler.reset();
 
         // Not while another training (here: this process, as run.json says) still writes it.
         const std::string path = parts + "/run.json";

@@ -2,6 +2,7 @@
 // slice of real MNIST fills the charts and writes a checkpoint, Stop lands within a second and
 // keeps a loadable checkpoint, batch updates are throttled, closing the window mid-run stops the
 // worker first, and errors from train() arrive as a signal and a message, never a crash.
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QFile>
@@ -312,6 +313,26 @@ class TrainingTest : public QObject {
         bar.learningRateField()->setValue(0.005);
         QVERIFY(!bar.changes().lr);
         QVERIFY(!bar.changes().epochs);
+        QVERIFY(!bar.scheduleField()->isEnabled());
+        QVERIFY(!bar.changes().scheduler);
+    }
+
+    // A plateau run may go on at a constant rate: the bar passes the schedule only when switched.
+    void plateauRunSwitchesToConstant() {
+        mnist::RunRecord run;
+        run.folder = "/tmp/runs/y";
+        run.model = "Model_1";
+        run.options = mnist::recommended_options("Model_1");
+        QCOMPARE(run.options.scheduler, mnist::SchedulerKind::ReduceOnPlateau);
+        mnist::ui::ResumeBar bar;
+        bar.showRun(run);
+        QComboBox* schedule = bar.scheduleField();
+        QVERIFY(schedule->isEnabled());
+        QCOMPARE(schedule->currentText(), QStringLiteral("Reduce on plateau"));
+        QVERIFY(!bar.changes().scheduler);
+        schedule->setCurrentIndex(schedule->findText(QStringLiteral("Constant")));
+        QVERIFY(bar.changes().scheduler == mnist::SchedulerKind::None);
+        QVERIFY(!bar.changes().lr);
     }
 
     void stopMidEpochIsQuickAndKeepsCheckpoint() {

@@ -1,5 +1,6 @@
 #include "ui/resume_bar.h"
 
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -30,6 +31,8 @@ ResumeBar::ResumeBar(QWidget* parent) : QFrame(parent) {
 
     QWidget* lr = editors_.add("lr");
     lr->setObjectName(QStringLiteral("resumeLearningRate"));  // the recipe form has "lr"
+    schedule_ = new QComboBox;
+    schedule_->setObjectName(QStringLiteral("resumeSchedule"));
     extend_ = new QSpinBox;
     extend_->setObjectName(QStringLiteral("extendEpochs"));
     extend_->setRange(0, 500);
@@ -45,6 +48,7 @@ ResumeBar::ResumeBar(QWidget* parent) : QFrame(parent) {
     layout->addWidget(what_, 1);
     layout->addWidget(new QLabel(tr("Learning rate")));
     layout->addWidget(lr);
+    layout->addWidget(schedule_);
     layout->addWidget(new QLabel(tr("Extend by")));
     layout->addWidget(extend_);
     layout->addWidget(resume_);
@@ -81,6 +85,25 @@ void ResumeBar::showRun(const mnist::RunRecord& run) {
                        : tr("The %1 schedule sets the learning rate itself; only the constant and "
                             "plateau schedules take a new one")
                              .arg(scheduleLabel(schedule)));
+    // The two schedules that leave the rate to the user may switch to each other (core's rule).
+    schedule_kind_ = schedule;
+    schedule_->clear();
+    if (lr_free) {
+        schedule_->addItem(tr("Constant"),
+                           QString::fromLatin1(mnist::to_string(mnist::SchedulerKind::None)));
+        schedule_->addItem(
+            tr("Reduce on plateau"),
+            QString::fromLatin1(mnist::to_string(mnist::SchedulerKind::ReduceOnPlateau)));
+        schedule_->setCurrentIndex(schedule == mnist::SchedulerKind::None ? 0 : 1);
+    } else {
+        schedule_->addItem(scheduleLabel(schedule));
+    }
+    schedule_->setEnabled(lr_free);
+    schedule_->setToolTip(lr_free ? tr("The schedule from the resumed epoch on: a constant rate, "
+                                       "or one halved when validation loss stops falling")
+                                  : tr("Only a constant or plateau schedule can be switched; "
+                                       "this run follows %1")
+                                        .arg(scheduleLabel(schedule)));
     // OneCycle's curve is laid out over the epochs it started with.
     const bool one_cycle = schedule == mnist::SchedulerKind::OneCycle;
     extend_->setValue(0);
@@ -100,6 +123,11 @@ mnist::ResumeChanges ResumeBar::changes() const {
     // The field rounds to its decimals: unchanged means the value it was given, rounded.
     const double step = std::pow(10.0, -lr->decimals());
     if (lr->isEnabled() && std::abs(value - shown_lr_) > step / 2) changes.lr = value;
+    if (schedule_->isEnabled()) {
+        const auto chosen =
+            mnist::parse_scheduler(schedule_->currentData().toString().toStdString());
+        if (chosen != schedule_kind_) changes.scheduler = chosen;
+    }
     if (extend_->value() > 0) changes.epochs = epochs_ + extend_->value();
     return changes;
 }

@@ -316,6 +316,10 @@ void TrainingPage::showResuming(const QString& model, int first_epoch, int epoch
     run_info_->setText(tr("Resuming %1 at epoch %2…").arg(model).arg(first_epoch));
     QString what = tr("— resuming at epoch %1 of %2").arg(first_epoch).arg(epochs);
     if (changes.lr) what += tr(", learning rate %1").arg(*changes.lr, 0, 'e', 1);
+    if (changes.scheduler) {
+        what += *changes.scheduler == mnist::SchedulerKind::None ? tr(", constant rate")
+                                                                 : tr(", reduce on plateau");
+    }
     appendLog(what + QStringLiteral(" —"));
 }
 

@@ -357,6 +357,7 @@ void run_epochs(Session& s, RunWriter* run, TrainObserver& report, const std::at
                                 {options.model, epoch, s.epochs_without_gain, result.best_epoch,
                                  result.best_val_acc, result.epochs},
                                 s.device);
+            run->set_options(options);
             run->update(result);
         }
         report.on_epoch(metrics);
@@ -462,6 +463,18 @@ TrainOptions resumed_options(const RunRecord& run, int epochs_done, const Resume
                                   "(none) and plateau schedules take a new one");
         }
     }
+    if (changes.scheduler && *changes.scheduler != o.scheduler) {
+        const auto switchable = [](SchedulerKind k) {
+            return k == SchedulerKind::None || k == SchedulerKind::ReduceOnPlateau;
+        };
+        if (!switchable(o.scheduler) || !switchable(*changes.scheduler)) {
+            throw InvalidArgument(what + " follows a " + to_string(o.scheduler) +
+                                  " schedule; a paused run can only switch between the constant "
+                                  "(none) and plateau schedules, not to " +
+                                  to_string(*changes.scheduler));
+        }
+        o.scheduler = *changes.scheduler;
+    }
     if (changes.epochs) {
         const int epochs = *changes.epochs;
         if (o.scheduler == SchedulerKind::OneCycle && epochs != o.epochs) {
@@ -537,12 +550,20 @@ TrainResult resume_training(const std::string& run, const ResumeChanges& changes
         resumed_options(target.run, static_cast<int>(target.run.history.size()), changes);
     validate_options(options);
     prepare_out_dir(options.out_dir);
-    Session session = open_session(options, nullptr);
+    // state.pt holds the position of the schedule the run had: load with that one, then switch.
+    TrainOptions saved = options;
+    saved.scheduler = target.run.options.scheduler;
+    Session session = open_session(saved, nullptr);
     const RunProgress progress =
         load_training_state(target.state, session.state, options.model, session.device);
     check_state_fits_run(progress, target);
     options = resumed_options(target.run, progress.epoch, changes);
-    if (changes.lr) session.state.scheduler->set_lr(*changes.lr);
+    const double lr = changes.lr.value_or(session.state.scheduler->lr());
+    if (options.scheduler != saved.scheduler) {
+        session.state.scheduler = make_scheduler(options, session.result.start.batches_per_epoch);
+        session.options = options;
+    }
+    if (changes.lr || options.scheduler != saved.scheduler) session.state.scheduler->set_lr(lr);
 
     session.first_epoch = progress.epoch + 1;
     session.epochs_without_gain = progress.epochs_without_gain;
@@ -556,7 +577,9 @@ TrainResult resume_training(const std::string& run, const ResumeChanges& changes
     result.run_folder = target.folder;
 
     RunWriter writer = RunWriter::reopen(target.folder);
-    writer.set_options(options);
+    // run_epochs records the new schedule with the first state.pt that holds it; a run stopped
+    // before that resumes on the schedule its state was saved with.
+    writer.set_options(saved);
     run_epochs_recorded(session, &writer, observer, stop);
     return result;
 }

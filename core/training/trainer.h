@@ -46,6 +46,10 @@ struct ResumeChanges {
     // The learning rate from the next step on; the history's lr shows it from that epoch. Only
     // for the constant (none) and plateau schedules: the others set their own.
     std::optional<double> lr;
+    // Switches between the constant (None) and plateau schedules, both ways, for a run on one of
+    // them: the new schedule starts from the LR in effect (or `lr`), a plateau one with fresh
+    // patience. The run's recipe says the new schedule from its next finished epoch on.
+    std::optional<SchedulerKind> scheduler;
 };
 
 // Throws InvalidArgument naming the first value of `options` that training would refuse (NaN,
