@@ -8,10 +8,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/errors.h"
@@ -350,6 +352,56 @@ class RunStoreTest : public QObject {
         QVERIFY_THROWS_EXCEPTION(mnist::InvalidArgument, mnist::rename_run(writer.folder(), "  "));
         QVERIFY_THROWS_EXCEPTION(mnist::InvalidArgument, mnist::rename_run(out(), "x"));
         QCOMPARE(mnist::read_run(writer.folder()).name, std::string("with augmentation, seed 1"));
+    }
+
+    // rename_run and the trainer both rewrite run.json whole; a rename landing between the
+    // trainer's read of the name and its write was lost (run.json.lock serialises them).
+    void renameWhileTrainingIsNeverLost() {
+        auto writer = mnist::RunWriter::start(options());
+        const std::string folder = writer.folder();
+        std::atomic<int> writes{0};
+        std::atomic<bool> renaming{true};
+        std::vector<mnist::EpochMetrics> epochs;
+        // Two writes in one process also used to take each other's temporary file away.
+        std::string failed;
+        std::atomic<bool> trainer_failed{false};
+        std::thread trainer([&] {
+            try {
+                while (renaming) {
+                    epochs.push_back(epoch(static_cast<int>(epochs.size()) + 1, 95, 1e-3));
+                    writer.update(result_of(epochs));
+                    ++writes;
+                }
+            } catch (const std::exception& e) {
+                failed = e.what();
+                trainer_failed = true;
+            }
+        });
+        std::string lost;
+        constexpr int kRenames = 60;
+        for (int k = 0; k < kRenames && lost.empty() && !trainer_failed; ++k) {
+            const std::string name = "name " + std::to_string(k);
+            try {
+                mnist::rename_run(folder, name);
+            } catch (const std::exception& e) {
+                lost = e.what();
+                break;
+            }
+            // A write that began after the rename has ended: it must have kept the name.
+            const int after = writes + 2;
+            while (writes < after && !trainer_failed) std::this_thread::yield();
+            const std::string got = mnist::read_run(folder).name;
+            if (got != name) lost = "rename to '" + name + "' lost: run.json says '" + got + "'";
+        }
+        renaming = false;
+        trainer.join();
+        QVERIFY2(failed.empty(), failed.c_str());
+        QVERIFY2(lost.empty(), lost.c_str());
+        writer.update(result_of(epochs), "finished");
+        const auto run = mnist::read_run(folder);
+        QCOMPARE(run.name, "name " + std::to_string(kRenames - 1));
+        QCOMPARE(run.history.size(), epochs.size());
+        QCOMPARE(run.ended, std::string("finished"));
     }
 
     void deleteRemovesOnlyThatRun() {

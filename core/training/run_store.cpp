@@ -9,12 +9,14 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "core/checkpoint/atomic_file.h"
 #include "core/errors.h"
 #include "core/number_text.h"
 #include "core/training/recipe_fields.h"
+#include "core/training/run_json_lock.h"
 
 namespace mnist {
 namespace fs = std::filesystem;
@@ -290,7 +292,10 @@ bool run_file(const std::string& name) {
     const auto ends = [&](const std::string& s) {
         return name.size() > s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
     };
-    if (name == kRunJson || name == kHistoryCsv || name == kStateFile) return true;
+    if (name == kRunJson || name == kHistoryCsv || name == kStateFile ||
+        name == RunJsonLock::kFileName) {
+        return true;
+    }
     // Temporary files of an atomic write a kill left behind: <file>.tmp<pid>.
     const auto tmp = name.rfind(".tmp");
     if (tmp != std::string::npos && tmp + 4 < name.size() &&
@@ -385,6 +390,11 @@ void rename_run(const std::string& folder, const std::string& name) {
         throw InvalidArgument("a run's name cannot be empty (run " + folder + ")");
     }
     const std::string path = in_folder(folder, kRunJson);
+    // Held from reading run.json to writing it back, against the trainer's rewrites; a folder
+    // that is no run gets no lock file (the read below refuses it).
+    std::optional<RunJsonLock> lock;
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec)) lock.emplace(folder);
     json j;
     try {
         j = read_json_file(path);

@@ -5,6 +5,7 @@
 //   history.csv     one row per epoch (HistoryCsv's format), written as the run goes
 //   best_<Model>.pth + .json   the run's own best checkpoint and sidecar
 //   state.pt        the full training state after the last finished epoch (for --resume)
+//   run.json.lock   held while run.json is rewritten (run_json_lock.h), by renames and trainers
 // The seed's <out>/best_<Model>.pth stays where users expect it, as before. Plain C++, no
 // LibTorch: the app lists, overlays, renames, deletes and exports runs through this header.
 #include <cstdint>
@@ -57,8 +58,9 @@ std::vector<RunRecord> list_runs(const std::string& runs_dir);
 // One run folder; `problem` is set rather than thrown when it cannot be read.
 RunRecord read_run(const std::string& folder);
 
-// Writes the new name into run.json (atomically). Throws InvalidArgument for an empty name or a
-// folder that is not a run, DataError when run.json cannot be written.
+// Writes the new name into run.json (atomically, holding run.json.lock, so a training that rewrites
+// it meanwhile keeps the name). Throws InvalidArgument for an empty name or a folder that is not a
+// run, DataError when run.json cannot be locked or written.
 void rename_run(const std::string& folder, const std::string& name);
 
 // Removes the run's folder and only the files a run writes; refuses (InvalidArgument) a folder

@@ -9,6 +9,7 @@
 
 #include "core/checkpoint/checkpoint_meta.h"
 #include "core/errors.h"
+#include "core/training/run_json_lock.h"
 
 namespace mnist {
 namespace fs = std::filesystem;
@@ -125,6 +126,8 @@ void RunWriter::fail(const std::string& why) {
 void RunWriter::write() {
     run_.seconds = seconds_before_ +
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - begin_).count();
+    // Held from reading the name to writing it back, so a rename in between is not lost.
+    const RunJsonLock lock(run_.folder);
     run_.name = current_name(run_.folder, run_.name);
     // So a listing can tell a run training now from one whose process was killed.
     run_.pid = run_.ended == "running" ? ::getpid() : 0;
